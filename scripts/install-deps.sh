@@ -4,7 +4,8 @@
 set -eu
 
 BUILD="cmake make gcc pkg-config libsodium-dev libmicrohttpd-dev libjansson-dev
-libsqlite3-dev libhyperscan-dev liboath-dev libqrencode-dev libzxcvbn-dev"
+libsqlite3-dev libhyperscan-dev liboath-dev libqrencode-dev libzxcvbn-dev
+libgnutls28-dev"
 TEST="curl oathtool sqlite3 openssl ripgrep python3 clang libclang-rt-14-dev"
 BENCH="wrk"
 

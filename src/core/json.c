@@ -52,7 +52,7 @@ int cu_json_parse(const char *data, size_t len, json_t **out, char *why, size_t 
 			snprintf(why, whylen, "request body is not valid UTF-8");
 		return CU_ERR_INVALID;
 	}
-	v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	v = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!v) {
 		if (why)
 			snprintf(why, whylen, "malformed JSON at line %d column %d: %s",

@@ -1,0 +1,182 @@
+/* custos serve: the HTTPS JSON API. */
+#include "cli/cli.h"
+#include "cli/data.h"
+#include "accounts/accounts.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "vault/vault.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+const char cu_usage_serve[] =
+	"usage: custos serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F]\n"
+	"                    [--plain-http] [--threads N] [--db URL]\n"
+	"                    [--key-file F | --passphrase-file F]\n"
+	"\n"
+	"Serve the HTTPS JSON API on HOST:PORT (default 127.0.0.1:8443) with the\n"
+	"certificate made by 'custos init' unless --tls-cert/--tls-key are given.\n"
+	"--plain-http is refused unless HOST is a loopback address.\n"
+	"The master key comes as for 'custos init'; a wrong one fails at once\n"
+	"with exit status 1.  SIGTERM or SIGINT let in-flight requests finish,\n"
+	"then the server exits with status 0.\n";
+
+static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	int64_t p;
+	size_t hl;
+
+	if (!colon)
+		return CU_ERR_INVALID;
+	hl = (size_t)(colon - s);
+	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
+		s++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostlen || cu_parse_int64(colon + 1, 0, 65535, &p))
+		return CU_ERR_INVALID;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	*port = (uint16_t)p;
+	return CU_OK;
+}
+
+/* Keep secrets out of swap and core dumps, and away from ptrace. */
+static void harden_process(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		cu_warn("serve: could not mark the process non-dumpable");
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		cu_info("serve: memory not locked (%s); key material is still in locked pages",
+			strerror(errno));
+}
+
+int cu_cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "plain-http", no_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *listen = "127.0.0.1:8443", *certf = NULL, *keyf = NULL, *db = NULL;
+	struct cu_keyopts ko = { NULL, NULL };
+	struct cu_http_opts ho = { 0 };
+	char host[128];
+	int64_t threads = 4;
+	struct cu_keyring *kr = NULL;
+	struct cu_store *store = NULL;
+	struct cu_vault *vault = NULL;
+	struct cu_accounts *acc = NULL;
+	struct cu_http *http = NULL;
+	struct cu_app app = { 0 };
+	char *cert = NULL, *key = NULL, *path;
+	sigset_t set;
+	int c, sig, r, rc = CU_EXIT_FAIL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'c': certf = optarg; break;
+		case 'k': keyf = optarg; break;
+		case 'P': ho.plain = true; break;
+		case 'D': db = optarg; break;
+		case 'K': ko.key_file = optarg; break;
+		case 'p': ko.passphrase_file = optarg; break;
+		case 't':
+			if (cu_parse_int64(optarg, 1, 256, &threads))
+				return cu_cli_usage_error("serve", "--threads must be 1..256");
+			break;
+		case 'h': fputs(cu_usage_serve, stdout); return CU_EXIT_OK;
+		default: return cu_cli_usage_error("serve", "see 'custos help serve'");
+		}
+	}
+	if (!dir || optind != argc)
+		return cu_cli_usage_error("serve", "--data DIR is required; see 'custos help serve'");
+	if (parse_listen(listen, host, sizeof(host), &ho.port))
+		return cu_cli_usage_error("serve", "--listen must be HOST:PORT with a numeric address");
+	if (!!certf != !!keyf)
+		return cu_cli_usage_error("serve", "--tls-cert and --tls-key go together");
+	if (ho.plain && !cu_http_host_is_loopback(host))
+		return cu_cli_usage_error("serve",
+					  "--plain-http is only allowed on a loopback address; use TLS");
+	ho.host = host;
+	ho.threads = (unsigned)threads;
+
+	harden_process();
+	cu_json_init();
+	if ((r = cu_data_open_keyring(dir, &ko, &kr)))
+		return r == CU_ERR_USAGE ? CU_EXIT_USAGE : CU_EXIT_FAIL;
+	if (!ho.plain) {
+		path = certf ? cu_strdup(certf) : cu_data_path(dir, "tls/cert.pem");
+		r = cu_file_read(path, 1 << 20, &cert, NULL);
+		cu_free(path);
+		if (!r) {
+			path = keyf ? cu_strdup(keyf) : cu_data_path(dir, "tls/key.pem");
+			r = cu_file_read(path, 1 << 20, &key, NULL);
+			cu_free(path);
+		}
+		if (r) {
+			cu_cli_fail("cannot read the TLS certificate or key: %s", cu_strerror(r));
+			goto out;
+		}
+	}
+	if ((r = cu_data_open_store(dir, db, (size_t)threads + 1, &store)))
+		goto out;
+	if ((r = cu_vault_new(store, kr, &vault)) || (r = cu_accounts_new(store, kr, &acc))) {
+		cu_cli_fail("cannot start: %s", cu_strerror(r));
+		goto out;
+	}
+	app.store = store;
+	app.kr = kr;
+	app.vault = vault;
+	app.accounts = acc;
+	ho.cert_pem = cert;
+	ho.key_pem = key;
+
+	/* Block the stop signals in every thread; this one waits for them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = cu_http_start(&app, &ho, &http))) {
+		cu_cli_fail("cannot start the HTTP server: %s", cu_strerror(r));
+		goto out;
+	}
+	cu_info("serve: listening on %s://%s:%u (store: %s)", ho.plain ? "http" : "https",
+		strchr(host, ':') ? "[::1]" : host, (unsigned)cu_http_port(http), cu_store_backend(store));
+	fflush(stderr);
+	sigwait(&set, &sig);
+	cu_info("serve: %s received, finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	cu_http_stop(http, 10000);
+	cu_info("serve: stopped");
+	rc = CU_EXIT_OK;
+out:
+	cu_accounts_free(acc);
+	cu_vault_free(vault);
+	cu_store_close(store);
+	cu_keyring_free(kr);
+	if (key) {
+		cu_memzero(key, strlen(key));
+		cu_free(key);
+	}
+	cu_free(cert);
+	return rc;
+}

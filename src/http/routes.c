@@ -1,0 +1,25 @@
+#include "http/routes.h"
+
+const struct cu_route cu_routes[] = {
+	{ "GET", "/healthz", cu_h_healthz, CU_R_PUBLIC, NULL, "system" },
+	{ "GET", "/metrics", cu_h_metrics, CU_R_PUBLIC, NULL, "system" },
+	{ "POST", "/v1/login", cu_h_login, CU_R_PUBLIC | CU_R_JSON, "auth.login", "auth" },
+	{ "POST", "/v1/logout", cu_h_logout, 0, "auth.logout", "auth" },
+	{ "GET", "/v1/me", cu_h_me, 0, NULL, "auth" },
+	{ "POST", "/v1/collections", cu_h_collection_create, CU_R_JSON | CU_R_ADMIN,
+	  "collection.create", "collections" },
+	{ "GET", "/v1/collections", cu_h_collection_list, 0, "collection.read", "collections" },
+	{ "GET", "/v1/collections/{}", cu_h_collection_get, 0, "collection.read", "collections" },
+	{ "POST", "/v1/collections/{}/records", cu_h_record_create, CU_R_JSON, "record.create",
+	  "records" },
+	{ "GET", "/v1/collections/{}/records", cu_h_record_search, 0, "record.lookup", "records" },
+	{ "GET", "/v1/collections/{}/records/{}", cu_h_record_get, 0, "record.read", "records" },
+	{ "PATCH", "/v1/collections/{}/records/{}", cu_h_record_update, CU_R_JSON, "record.update",
+	  "records" },
+	{ "DELETE", "/v1/collections/{}/records/{}", cu_h_record_delete, 0, "record.delete",
+	  "records" },
+	{ "POST", "/v1/tokens", cu_h_token_create, CU_R_JSON | CU_R_ADMIN, "token.create", "users" },
+	{ "GET", "/v1/tokens", cu_h_token_list, CU_R_ADMIN, NULL, "users" },
+	{ "DELETE", "/v1/tokens/{}", cu_h_token_revoke, CU_R_ADMIN, "token.revoke", "users" },
+	{ NULL, NULL, NULL, 0, NULL, NULL },
+};

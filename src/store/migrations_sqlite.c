@@ -1,0 +1,80 @@
+/*
+ * migrations_sqlite.c - the SQLite schema, one script per version.
+ *
+ * Append new versions; never edit a released one.  Each runs in its own
+ * transaction and records its number in schema_version.
+ */
+#include "store/store_int.h"
+
+static const char v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* One row per data subject: its DEK, wrapped by a KEK version. */
+	"CREATE TABLE subjects("
+	"  id TEXT PRIMARY KEY,"
+	"  wrapped_dek BLOB,"
+	"  kek_version INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  erased_at INTEGER);"
+	"CREATE TABLE collections("
+	"  name TEXT PRIMARY KEY,"
+	"  schema TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT);"
+	"CREATE TABLE records("
+	"  collection TEXT NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  owner TEXT,"
+	"  related TEXT NOT NULL DEFAULT '[]',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  PRIMARY KEY(collection, id));"
+	"CREATE INDEX records_subject ON records(subject);"
+	"CREATE INDEX records_owner ON records(collection, owner);"
+	/* value: JSON text of the value, or its AEAD sealing when sealed = 1.
+	 * lookup: keyed blind-index token; never the plaintext. */
+	"CREATE TABLE record_fields("
+	"  collection TEXT NOT NULL,"
+	"  record_id TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  value BLOB NOT NULL,"
+	"  sealed INTEGER NOT NULL,"
+	"  lookup BLOB NOT NULL,"
+	"  PRIMARY KEY(collection, record_id, field));"
+	"CREATE INDEX record_fields_lookup ON record_fields(collection, field, lookup);"
+	"CREATE TABLE users("
+	"  id TEXT PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  display_name TEXT,"
+	"  department TEXT,"
+	"  roles TEXT NOT NULL DEFAULT '[]',"
+	"  status TEXT NOT NULL DEFAULT 'active',"
+	"  password_hash TEXT,"
+	"  totp_sealed BLOB,"
+	"  totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	"  must_change_password INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_login_at INTEGER);"
+	/* Sessions and tokens are stored only as keyed hashes. */
+	"CREATE TABLE sessions("
+	"  id_hash BLOB PRIMARY KEY,"
+	"  user_id TEXT NOT NULL,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  source TEXT,"
+	"  user_agent TEXT);"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE tokens("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  secret_hash BLOB NOT NULL UNIQUE,"
+	"  user_id TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  revoked_at INTEGER,"
+	"  last_used_at INTEGER);";
+
+const char *const cu_sqlite_migrations[] = { v1, NULL };
