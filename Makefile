@@ -32,6 +32,7 @@ test: configure
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 run: all
+	@sh scripts/install-deps.sh run
 	@sh scripts/run-demo.sh $(BUILD)/custos
 
 fuzz: deps

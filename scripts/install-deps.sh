@@ -12,9 +12,10 @@ BENCH="wrk"
 want="$BUILD"
 case "${1:-build}" in
 build) ;;
+run) want="$BUILD curl oathtool python3" ;;
 test) want="$BUILD $TEST" ;;
 all) want="$BUILD $TEST $BENCH" ;;
-*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|run|test|all]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -1,4 +1,41 @@
 #!/bin/sh
 # make run: start a demo custos on the embedded default (SQLite).
-echo "custos: the server is not built yet" >&2
-exit 1
+#
+# The demo keeps its master key in a key file beside the data (demo/) so it
+# can restart without a prompt.  That is for trying custos out only: in
+# production keep the key (or passphrase) away from the data directory.
+set -eu
+CUSTOS=${1:-build/custos}
+DEMO=${CUSTOS_DEMO_DIR:-demo}
+LISTEN=${CUSTOS_LISTEN:-127.0.0.1:8443}
+
+umask 077
+mkdir -p "$DEMO"
+if [ ! -f "$DEMO/master.key" ]; then
+	head -c 32 /dev/urandom >"$DEMO/master.key"
+fi
+if [ ! -d "$DEMO/data" ]; then
+	"$CUSTOS" init --data "$DEMO/data" --key-file "$DEMO/master.key" --format json \
+		>"$DEMO/first-login.json"
+fi
+creds=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["password"], d["totp_secret"])' \
+	"$DEMO/first-login.json" 2>/dev/null || echo "? ?")
+pw=${creds% *}
+secret=${creds#* }
+cat <<TXT
+
+custos demo: https://$LISTEN  (self-signed certificate: use curl -k)
+  data:      $DEMO/data            key file: $DEMO/master.key (demo only)
+  admin:     admin
+  password:  $pw
+  TOTP:      $secret   (codes: oathtool --totp -b $secret)
+
+Log in:
+  curl -k -c cookies https://$LISTEN/v1/login -H 'Content-Type: application/json' \\
+    -d "{\"username\":\"admin\",\"password\":\"$pw\",\"totp\":\"\$(oathtool --totp -b $secret)\"}"
+or make an API token:
+  $CUSTOS token create --data $DEMO/data --key-file $DEMO/master.key --name demo
+
+Press Ctrl-C to stop.
+TXT
+exec "$CUSTOS" serve --data "$DEMO/data" --key-file "$DEMO/master.key" --listen "$LISTEN"
