@@ -97,6 +97,11 @@ bool cu_dlp_type_listed(const char *types, const char *name);
 /* Add a fully scored candidate (used by rules). */
 void cu_dlp_push(struct cu_dlp_win *w, int type_id, size_t s, size_t e, double conf);
 
+/* cu_dlp_stream_open with a chosen window size; tests use small windows
+ * to put many window boundaries into short texts. */
+CU_WUR int cu_dlp_stream_open_window(const struct cu_dlp *d, cu_dlp_found_fn found,
+				     cu_dlp_write_fn write, void *ctx, size_t window,
+				     struct cu_dlp_stream **out);
 /* Run every detector over the window. */
 void cu_dlp_scan_window(struct cu_dlp_win *w);
 /* The numeric detectors, starting at a digit at pos; returns where

@@ -81,14 +81,17 @@ static bool builtin_on(const struct cu_dlp *d)
 void cu_dlp_scan_window(struct cu_dlp_win *w)
 {
 	const unsigned char *p = w->buf;
-	size_t i = 0, next;
+	size_t i = 0, next, stop;
 
 	if (w->d->db)
 		cu_dlp_rules_scan(w);
 	if (w->err || !builtin_on(w->d))
 		return;
+	/* Anchors ('@', the digit of "fe80::1") may lie after the start of
+	 * their finding, at most a finding's length. */
+	stop = w->len - w->to > CU_DLP_MAX_MATCH ? w->to + CU_DLP_MAX_MATCH : w->len;
 	w->lo = 0;
-	while ((i = skip(p, i, w->len)) < w->to) {
+	while ((i = skip(p, i, stop)) < stop) {
 		if (p[i] == '@')
 			next = cu_dlp_scan_email(w, i);
 		else if (p[i] == 0xEF && !cu_dlp_is_fwdigit(p + i, w->len - i))

@@ -195,6 +195,13 @@ int cu_dlp_mask_buf(const struct cu_dlp *d, const char *p, size_t n,
 int cu_dlp_stream_open(const struct cu_dlp *d, cu_dlp_found_fn found,
 		       cu_dlp_write_fn write, void *ctx, struct cu_dlp_stream **out)
 {
+	return cu_dlp_stream_open_window(d, found, write, ctx, CU_DLP_WINDOW, out);
+}
+
+int cu_dlp_stream_open_window(const struct cu_dlp *d, cu_dlp_found_fn found,
+			      cu_dlp_write_fn write, void *ctx, size_t window,
+			      struct cu_dlp_stream **out)
+{
 	struct cu_dlp_stream *s;
 	int r;
 
@@ -205,7 +212,7 @@ int cu_dlp_stream_open(const struct cu_dlp *d, cu_dlp_found_fn found,
 		cu_free(s);
 		return r;
 	}
-	s->cap = CU_DLP_WINDOW + CU_DLP_KEEP + CU_DLP_GUARD;
+	s->cap = (window ? window : 1) + CU_DLP_KEEP + CU_DLP_GUARD;
 	s->buf = cu_malloc(s->cap);
 	*out = s;
 	return CU_OK;
