@@ -334,7 +334,8 @@ typedef int (*cu_audit_record_fn)(void *ctx, uint64_t seq, const json_t *rec,
 				  const char *line, size_t len);
 
 /*
- * Read DATA/audit and call fn for each record matching f (NULL = all).
+ * Read DATA/audit and call fn (NULL: just count) for each record matching
+ * f (NULL = all).
  * Unknown event/module/result names in f are CU_ERR_INVALID.  Does not
  * verify hashes (cu_audit_verify does).  *matched (may be NULL) gets the
  * number of calls made.

@@ -125,7 +125,7 @@ static int one(struct qctx *q, const char *line, size_t n)
 		return CU_OK;
 	}
 	q->matched++;
-	r = q->fn(q->ctx, seq, rec, line, n);
+	r = q->fn ? q->fn(q->ctx, seq, rec, line, n) : 0;
 	json_decref(rec);
 	if (r > 0 || (q->f->limit && q->matched >= q->f->limit))
 		q->stop = true;

@@ -260,11 +260,14 @@ int cu_audit_record_encode(const struct cu_audit_event *ev, uint64_t seq, int64_
 			   const uint8_t prev[CU_HASH_BYTES], struct cu_buf *out,
 			   uint8_t hash[CU_HASH_BYTES])
 {
+	uint8_t p[CU_HASH_BYTES];
 	struct cu_buf s;
 	char *hex = NULL;
 	size_t body;
 	int r;
 
+	memcpy(p, prev, CU_HASH_BYTES); /* prev may be hash itself */
+	prev = p;
 	memset(hash, 0, CU_HASH_BYTES);
 	if (!event_ok(ev) || seq == 0 || ts_ms < 0)
 		return CU_ERR_INVALID;

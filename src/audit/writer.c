@@ -279,16 +279,6 @@ static int recover(struct cu_audit *a)
 		count++;
 		good = pos;
 	}
-	if (good < len) {
-		/* A torn write: never acknowledged, since append waits for the
-		 * whole batch to be synced.  Cut it so the chain goes on. */
-		cu_warn("audit: cutting a torn record after sequence %llu (crash or failed write)",
-			(unsigned long long)(segs[nseg - 1].first + count - 1));
-		if (truncate(segs[nseg - 1].path, (off_t)good) != 0) {
-			r = io_err(errno);
-			goto out;
-		}
-	}
 	/* Link the segment's first record to what precedes it. */
 	memset(&prevseg, 0, sizeof(prevseg));
 	if (nseg >= 2) {
@@ -322,6 +312,16 @@ static int recover(struct cu_audit *a)
 	if (cp.seq && cp.seq == ln.seq && memcmp(cp.hash, ln.hash, CU_HASH_BYTES) != 0) {
 		r = integrity("record", cp.seq, "does not match the signed checkpoint");
 		goto out;
+	}
+	if (good < len) {
+		/* A torn write: never acknowledged, since append waits for the
+		 * whole batch to be synced.  Cut it so the chain goes on. */
+		cu_warn("audit: cutting a torn record after sequence %llu (crash or failed write)",
+			(unsigned long long)ln.seq);
+		if (truncate(segs[nseg - 1].path, (off_t)good) != 0) {
+			r = io_err(errno);
+			goto out;
+		}
 	}
 	a->next_seq = ln.seq + 1;
 	memcpy(a->tip, ln.hash, CU_HASH_BYTES);

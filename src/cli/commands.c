@@ -3,6 +3,7 @@
 
 /* Keep sorted by name; "custos help" lists them in this order. */
 const struct cu_cmd cu_commands[] = {
+	{ "audit", cu_cmd_audit, "verify, query and export the tamper-evident operation log", cu_usage_audit },
 	{ "help", cu_cmd_help, "show help for custos or one command", cu_usage_help },
 	{ "init", cu_cmd_init, "create a data directory, keys and the first administrator", cu_usage_init },
 	{ "scan", cu_cmd_scan, "find personal information in text, files and mail", cu_usage_scan },
