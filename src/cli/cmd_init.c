@@ -165,7 +165,7 @@ int cu_cmd_init(int argc, char **argv)
 	}
 	{
 		json_t *roles = json_pack("[s]", "admin");
-		r = cu_accounts_user_create(acc, admin, "Administrator", "", roles, &nu);
+		r = cu_accounts_user_create(acc, admin, "Administrator", "", roles, true, &nu);
 		json_decref(roles);
 	}
 	if (r) {

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "http/http.h"
+#include "policy/roles.h"
 #include "store/store.h"
 #include "vault/vault.h"
 
@@ -143,6 +144,7 @@ int cu_cmd_serve(int argc, char **argv)
 		cu_cli_fail("cannot start: %s", cu_strerror(r));
 		goto out;
 	}
+	cu_accounts_set_privileged(acc, cu_roles_privileged, store);
 	app.store = store;
 	app.kr = kr;
 	app.vault = vault;

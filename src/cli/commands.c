@@ -9,6 +9,7 @@ const struct cu_cmd cu_commands[] = {
 	{ "scan", cu_cmd_scan, "find personal information in text, files and mail", cu_usage_scan },
 	{ "serve", cu_cmd_serve, "serve the HTTPS JSON API", cu_usage_serve },
 	{ "token", cu_cmd_token, "create, list and revoke API service tokens", cu_usage_token },
+	{ "user", cu_cmd_user, "add, list, disable, enable and delete users", cu_usage_user },
 	{ "version", cu_cmd_version, "print the version", cu_usage_version },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -5,7 +5,9 @@
 
 #define SESSION_COOKIE "__Host-custos_session"
 
-static json_t *principal_json(const struct cu_principal *p)
+json_t *cu_principal_json(const struct cu_principal *p);
+
+json_t *cu_principal_json(const struct cu_principal *p)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(p->user_id));
@@ -13,15 +15,15 @@ static json_t *principal_json(const struct cu_principal *p)
 	json_object_set_new(o, "department", json_string(p->department));
 	json_object_set(o, "roles", p->roles ? p->roles : json_array());
 	json_object_set_new(o, "auth", json_string(p->method ? p->method : ""));
+	json_object_set_new(o, "stage", json_string(p->stage));
 	return o;
 }
 
 int cu_h_login(struct cu_req *r)
 {
-	static const char *const keys[] = { "username", "password", "totp", NULL };
-	const char *user, *pass, *totp = NULL, *bad;
+	static const char *const keys[] = { "username", "password", "totp", "recovery_code", NULL };
+	const char *user, *pass, *totp = NULL, *recovery = NULL, *bad;
 	char *sid = NULL;
-	struct cu_buf cookie;
 	json_t *o;
 	int rc;
 
@@ -34,7 +36,10 @@ int cu_h_login(struct cu_req *r)
 	rc = cu_json_get_str(r->json, "totp", &totp);
 	if (rc == CU_ERR_INVALID)
 		return cu_req_error(r, CU_ERR_INVALID, "totp", "totp must be a string of 6 digits");
-	rc = cu_accounts_login(r->app->accounts, user, pass, totp ? totp : "", r->source,
+	rc = cu_json_get_str(r->json, "recovery_code", &recovery);
+	if (rc == CU_ERR_INVALID)
+		return cu_req_error(r, CU_ERR_INVALID, "recovery_code", "recovery_code must be a string");
+	rc = cu_accounts_login(r->app->accounts, user, pass, totp ? totp : "", recovery, r->source,
 			       r->user_agent, &sid, &r->who);
 	if (rc == CU_ERR_AUTH) {
 		cu_info("auth: login failed from %s (request %s)", r->source, r->request_id);
@@ -43,17 +48,17 @@ int cu_h_login(struct cu_req *r)
 	if (rc)
 		return rc;
 	r->authed = true;
-	cu_buf_init(&cookie, 512);
-	if (cu_buf_printf(&cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d",
-			  SESSION_COOKIE, sid, CU_SESSION_ABSOLUTE_S))
-		abort();
-	r->set_cookie = cu_buf_detach(&cookie, NULL);
+	cu_req_set_session_cookie(r, sid);
 	cu_memzero(sid, strlen(sid));
 	cu_free(sid);
 	o = json_object();
-	json_object_set_new(o, "user", principal_json(&r->who));
+	json_object_set_new(o, "user", cu_principal_json(&r->who));
 	json_object_set_new(o, "csrf_token", json_string(r->who.csrf));
-	json_object_set_new(o, "expires_in", json_integer(CU_SESSION_ABSOLUTE_S));
+	json_object_set_new(o, "stage", json_string(r->who.stage));
+	if (strcmp(r->who.stage, "full") != 0)
+		json_object_set_new(o, "next", json_string(
+			"set your own password (POST /v1/me/password) and enrol TOTP "
+			"(POST /v1/me/totp, then /v1/me/totp/confirm)"));
 	return cu_req_reply(r, 200, o);
 }
 
@@ -65,11 +70,11 @@ int cu_h_logout(struct cu_req *r)
 		return cu_req_error(r, CU_ERR_INVALID, NULL, "logout ends a session; revoke tokens instead");
 	if ((rc = cu_accounts_session_end(r->app->accounts, sid)))
 		return rc;
-	r->set_cookie = cu_strdup(SESSION_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+	cu_req_set_session_cookie(r, NULL);
 	return cu_req_reply(r, 200, json_pack("{s:b}", "logged_out", 1));
 }
 
 int cu_h_me(struct cu_req *r)
 {
-	return cu_req_reply(r, 200, principal_json(&r->who));
+	return cu_req_reply(r, 200, cu_principal_json(&r->who));
 }

@@ -10,7 +10,7 @@
 enum {
 	CU_R_PUBLIC = 1 << 0, /* no authentication */
 	CU_R_JSON = 1 << 1,   /* body must be a JSON object */
-	CU_R_ADMIN = 1 << 2,  /* administrators only */
+	CU_R_ENROL = 1 << 2,  /* allowed before enrolment is finished */
 };
 
 struct cu_route {
@@ -18,8 +18,9 @@ struct cu_route {
 	const char *pattern;  /* "/v1/collections/{}/records/{}" */
 	int (*fn)(struct cu_req *r);
 	unsigned flags;
+	unsigned need;        /* administrative modules, any of which is required (policy/roles.h), 0: none */
 	const char *event;    /* audit event type */
-	const char *module;   /* audit module */
+	const char *audit_module; /* audit module */
 };
 
 extern const struct cu_route cu_routes[];
@@ -41,6 +42,33 @@ int cu_h_token_create(struct cu_req *r);
 int cu_h_token_list(struct cu_req *r);
 int cu_h_token_revoke(struct cu_req *r);
 int cu_h_scan(struct cu_req *r);
+int cu_h_me_password(struct cu_req *r);
+int cu_h_me_totp_begin(struct cu_req *r);
+int cu_h_me_totp_confirm(struct cu_req *r);
+int cu_h_me_sessions(struct cu_req *r);
+int cu_h_me_session_end(struct cu_req *r);
+int cu_h_me_notifications(struct cu_req *r);
+int cu_h_user_create(struct cu_req *r);
+int cu_h_user_list(struct cu_req *r);
+int cu_h_user_get(struct cu_req *r);
+int cu_h_user_disable(struct cu_req *r);
+int cu_h_user_enable(struct cu_req *r);
+int cu_h_user_roles(struct cu_req *r);
+int cu_h_user_reset_password(struct cu_req *r);
+int cu_h_user_reset_totp(struct cu_req *r);
+int cu_h_user_delete(struct cu_req *r);
+int cu_h_approval_list(struct cu_req *r);
+int cu_h_approval_approve(struct cu_req *r);
+int cu_h_approval_deny(struct cu_req *r);
+int cu_h_settings_get(struct cu_req *r);
+int cu_h_settings_put(struct cu_req *r);
+int cu_h_role_list(struct cu_req *r);
+int cu_h_role_get(struct cu_req *r);
+int cu_h_role_put(struct cu_req *r);
+int cu_h_role_delete(struct cu_req *r);
+
+/* Replace the session cookie with a new session id (privilege change). */
+void cu_req_set_session_cookie(struct cu_req *r, const char *sid);
 
 /* Prometheus text of the server's counters (appended to b). */
 CU_WUR int cu_http_metrics_text(struct cu_buf *b);

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "crypto/crypto.h"
+#include "policy/roles.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -84,6 +85,25 @@ int cu_req_error(struct cu_req *r, int err, const char *field, const char *fmt, 
 	vsnprintf(r->err_msg, sizeof(r->err_msg), fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+void cu_req_set_session_cookie(struct cu_req *r, const char *sid)
+{
+	struct cu_buf cookie;
+	if (r->set_cookie) {
+		cu_memzero(r->set_cookie, strlen(r->set_cookie));
+		cu_free(r->set_cookie);
+	}
+	cu_buf_init(&cookie, 512);
+	if (sid) {
+		if (cu_buf_printf(&cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict",
+				  SESSION_COOKIE, sid))
+			abort();
+	} else if (cu_buf_printf(&cookie, "%s=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+				 SESSION_COOKIE)) {
+		abort();
+	}
+	r->set_cookie = cu_buf_detach(&cookie, NULL);
 }
 
 /* ---- responses ---------------------------------------------------------- */
@@ -268,9 +288,18 @@ static int dispatch(struct cu_req *r)
 		if (!csrf_ok)
 			return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
 					    "missing or wrong X-CSRF-Token for a session request");
-		if ((found->flags & CU_R_ADMIN) && !r->who.is_admin)
+		if (strcmp(r->who.stage, "full") != 0 && !(found->flags & CU_R_ENROL))
 			return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
-					    "this endpoint is for administrators");
+					    "finish enrolment first: set your own password "
+					    "(POST /v1/me/password) and enrol TOTP (POST /v1/me/totp)");
+		/* Roles are read on every request: changes apply at once. */
+		if ((rc = cu_roles_modules(r->app->store, r->who.roles, &r->who.modules)))
+			return rc;
+		r->who.is_admin = r->who.modules == CU_MOD_ALL;
+		if (found->need && !(r->who.modules & found->need))
+			return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
+					    "your roles do not include the '%s' administration module",
+					    cu_module_name(found->need & -found->need));
 	}
 	if ((found->flags & CU_R_JSON) && (rc = parse_body(r)))
 		return rc;

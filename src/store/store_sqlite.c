@@ -129,6 +129,11 @@ static int prepare(struct sq_conn *c, const char *sql, sqlite3_stmt **out)
 						&c->cache[i].st, NULL);
 			if (rc != SQLITE_OK)
 				return map_rc(c->db, rc);
+			/* SQL with no statement in it (empty, only a comment)
+			 * compiles to NULL: never cache that, or the next
+			 * lookup would strcmp(sqlite3_sql(NULL), ...). */
+			if (!c->cache[i].st)
+				return CU_ERR_INVALID;
 			c->cache[i].sql = sql;
 			*out = c->cache[i].st;
 			return CU_OK;
@@ -140,6 +145,8 @@ static int prepare(struct sq_conn *c, const char *sql, sqlite3_stmt **out)
 	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->cache[h].st, NULL);
 	if (rc != SQLITE_OK)
 		return map_rc(c->db, rc);
+	if (!c->cache[h].st)
+		return CU_ERR_INVALID;
 	c->cache[h].sql = sql;
 	*out = c->cache[h].st;
 	return CU_OK;

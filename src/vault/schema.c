@@ -64,8 +64,13 @@ static int field_from_json(const json_t *fj, struct cu_field *f, struct cu_errin
 	memset(f, 0, sizeof(*f));
 	if (!json_is_object(fj))
 		return cu_errinfo_set(ei, CU_ERR_INVALID, "fields", "each field must be an object");
-	if (cu_json_only_keys(fj, keys, &bad))
-		return cu_errinfo_set(ei, CU_ERR_INVALID, "fields", "unknown key '%s' in field", bad);
+	if (cu_json_only_keys(fj, keys, &bad)) {
+		/* Name the field when it has a usable name, as every later
+		 * check does; "fields" only when it has none. */
+		name = json_string_value(json_object_get(fj, "name"));
+		return cu_errinfo_set(ei, CU_ERR_INVALID, name && cu_name_valid(name) ? name : "fields",
+				      "unknown key '%s' in field", bad);
+	}
 	if (cu_json_get_str(fj, "name", &name) || !cu_name_valid(name))
 		return cu_errinfo_set(ei, CU_ERR_INVALID, "fields",
 				      "field name must be 1-64 of [a-z0-9_.-], starting with a letter or digit");

@@ -120,6 +120,22 @@ login() {
 	[ -n "$CSRF" ]
 }
 
+# change_password OLD NEW: through the session in $WORK/cookies; takes the
+# rotated session cookie and the new CSRF token when enrolment completes.
+change_password() {
+	local out
+	out=$(curl -sk -b "$WORK/cookies" -c "$WORK/cookies" -H "X-CSRF-Token: $CSRF" \
+		-H 'Content-Type: application/json' \
+		--data-binary "{\"current_password\":\"$1\",\"new_password\":\"$2\"}" \
+		"$BASE/v1/me/password")
+	PW_CHANGE_OUT=$out
+	case "$out" in *'"password_changed":true'*) ;; *) return 1 ;; esac
+	local c
+	c=$(jget "$out" "['csrf_token']" 2>/dev/null || true)
+	[ -n "$c" ] && CSRF=$c
+	return 0
+}
+
 # make_token NAME: a bearer token for admin from the CLI.
 make_token() {
 	"$CUSTOS" token create --data "$1" --name "$2" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'

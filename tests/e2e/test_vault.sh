@@ -52,6 +52,16 @@ check_eq "wrong password 401" "${r%% *}" "401"
 check_eq "unknown user answers the same" "$r" "$r2"
 r=$(api GET /v1/me "" -b "$WORK/cookies")
 check_contains "session works" "$r" '"username":"admin"'
+check_contains "one-time password: enrolment stage" "$r" '"stage":"enrol"'
+r=$(api GET /v1/collections "" -b "$WORK/cookies")
+check_eq "enrolment stage cannot read data" "${r%% *}" "403"
+ADMIN_PW2="orchid lantern gravel $RANDOM tundra"
+check "admin sets own password" change_password "$ADMIN_PW" "$ADMIN_PW2"
+check_contains "enrolment complete" "$PW_CHANGE_OUT" '"enrolment_complete":true'
+NEW_SESSION_ID=$(sed -n 's/.*__Host-custos_session\t\([^\t]*\)$/\1/p' "$WORK/cookies" | tail -1)
+check "session id rotated after enrolment" [ -n "$NEW_SESSION_ID" ] && [ "$NEW_SESSION_ID" != "$SESSION_ID" ]
+r=$(curl -sk -o /dev/null -w '%{http_code}' -b "__Host-custos_session=$SESSION_ID" "$BASE/v1/me")
+check_eq "old session id is dead" "$r" "401"
 r=$(api POST /v1/collections '{"name":"x","fields":[{"name":"a","type":"string"}]}' -b "$WORK/cookies")
 check_eq "session POST without CSRF token refused" "${r%% *}" "403"
 
@@ -179,7 +189,7 @@ if grep -r -a -F -l -f "$WORK/canaries.txt" "$DATA" "$WORK/serve.log" >"$WORK/hi
 else
 	ok
 fi
-for secret in "$ADMIN_PW" "$ADMIN_TOTP" "$SESSION_ID" "$TOKEN" "$CUSTOS_PASSPHRASE"; do
+for secret in "$ADMIN_PW" "$ADMIN_PW2" "$ADMIN_TOTP" "$SESSION_ID" "$NEW_SESSION_ID" "$TOKEN" "$CUSTOS_PASSPHRASE"; do
 	if grep -r -a -F -q -- "$secret" "$WORK/serve.log" "$DATA"; then
 		fail "a secret was found in the log or data directory"
 	else

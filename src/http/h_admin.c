@@ -1,0 +1,193 @@
+/* Approvals, security settings and roles. */
+#include "http/routes.h"
+#include "policy/approvals.h"
+#include "policy/roles.h"
+#include "vault/schema.h"
+
+/* The module an approver needs for each kind of request. */
+static unsigned module_for(const char *action)
+{
+	if (strcmp(action, "user.delete") == 0 || strcmp(action, "role.change") == 0)
+		return CU_MOD_USERS;
+	return CU_MOD_ALL;
+}
+
+int cu_h_approval_list(struct cu_req *r)
+{
+	const char *status = cu_req_query(r, "status");
+	json_t *a;
+	int rc;
+	if (!r->who.modules)
+		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL, "approvals are for administrators");
+	if ((rc = cu_approval_list(r->app->store, status, &a)))
+		return rc;
+	return cu_req_reply(r, 200, json_pack("{s:o}", "approvals", a));
+}
+
+static int execute(struct cu_req *r, struct cu_approval *ap, json_t *out)
+{
+	int rc;
+	if (strcmp(ap->action, "user.delete") == 0) {
+		int64_t n = 0;
+		const char *to = json_string_value(json_object_get(ap->params, "reassign_to"));
+		rc = cu_accounts_user_delete(r->app->accounts, ap->target, to ? to : "", &n);
+		if (!rc)
+			json_object_set_new(out, "records_reassigned", json_integer(n));
+		return rc;
+	}
+	if (strcmp(ap->action, "role.change") == 0)
+		return cu_accounts_user_set_roles(r->app->accounts, ap->target,
+						  json_object_get(ap->params, "roles"));
+	return CU_ERR_UNSUPPORTED;
+}
+
+static int decide(struct cu_req *r, bool approve)
+{
+	struct cu_approval ap = { 0 };
+	json_t *o;
+	int rc;
+
+	rc = cu_approval_get(r->app->store, r->params[0], &ap);
+	if (rc == CU_ERR_NOT_FOUND)
+		return cu_req_error(r, rc, NULL, "no such approval request");
+	if (rc)
+		return rc;
+	if (!(r->who.modules & module_for(ap.action))) {
+		cu_approval_release(&ap);
+		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
+				    "you do not have the permission this request needs");
+	}
+	cu_approval_release(&ap);
+	rc = cu_approval_decide(r->app->store, r->params[0], r->who.username, approve, &ap);
+	if (rc == CU_ERR_FORBIDDEN)
+		return cu_req_error(r, rc, NULL, "you cannot decide on your own request");
+	if (rc == CU_ERR_CONFLICT)
+		return cu_req_error(r, rc, NULL, "the request is no longer pending (decided or expired)");
+	if (rc)
+		return rc;
+	o = cu_approval_json(&ap);
+	if (approve) {
+		rc = execute(r, &ap, o);
+		if (cu_approval_finish(r->app->store, ap.id, rc == CU_OK))
+			rc = rc ? rc : CU_ERR_IO;
+		json_object_set_new(o, "status", json_string(rc ? "failed" : "executed"));
+		if (rc) {
+			json_decref(o);
+			cu_approval_release(&ap);
+			return cu_req_error(r, rc, NULL, "approved, but carrying it out failed: %s",
+					    cu_strerror(rc));
+		}
+	}
+	cu_approval_release(&ap);
+	return cu_req_reply(r, 200, o);
+}
+
+int cu_h_approval_approve(struct cu_req *r)
+{
+	return decide(r, true);
+}
+
+int cu_h_approval_deny(struct cu_req *r)
+{
+	return decide(r, false);
+}
+
+int cu_h_settings_get(struct cu_req *r)
+{
+	struct cu_security s;
+	int rc = cu_accounts_settings_get(r->app->accounts, &s);
+	if (rc)
+		return rc;
+	return cu_req_reply(r, 200, cu_security_to_json(&s));
+}
+
+int cu_h_settings_put(struct cu_req *r)
+{
+	struct cu_security s;
+	char why[256];
+	int rc = cu_accounts_settings_put(r->app->accounts, r->json, why, sizeof(why));
+	if (rc == CU_ERR_INVALID)
+		return cu_req_error(r, rc, NULL, "%s", why);
+	if (rc || (rc = cu_accounts_settings_get(r->app->accounts, &s)))
+		return rc;
+	return cu_req_reply(r, 200, cu_security_to_json(&s));
+}
+
+int cu_h_role_list(struct cu_req *r)
+{
+	json_t *a;
+	int rc = cu_role_list(r->app->store, &a);
+	if (rc)
+		return rc;
+	return cu_req_reply(r, 200, json_pack("{s:o}", "roles", a));
+}
+
+int cu_h_role_get(struct cu_req *r)
+{
+	json_t *d;
+	int rc = cu_role_get(r->app->store, r->params[0], &d);
+	if (rc == CU_ERR_NOT_FOUND)
+		return cu_req_error(r, rc, NULL, "no such role");
+	if (rc)
+		return rc;
+	return cu_req_reply(r, 200, d);
+}
+
+int cu_h_role_put(struct cu_req *r)
+{
+	struct cu_errinfo ei = { "", "" };
+	const char *name = NULL;
+	int64_t version = 0;
+	unsigned mods = 0;
+	json_t *one;
+	int rc;
+
+	if (cu_json_get_str(r->json, "name", &name) == CU_ERR_INVALID ||
+	    (name && strcmp(name, r->params[0]) != 0))
+		return cu_req_error(r, CU_ERR_INVALID, "name", "the name in the body must match the URL");
+	if (!name)
+		json_object_set_new(r->json, "name", json_string(r->params[0]));
+	if (strcmp(r->params[0], "admin") == 0)
+		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL, "the built-in admin role cannot be changed");
+	one = json_pack("[s]", r->params[0]);
+	/* What the role may do after the change must be within the editor's
+	 * own powers (no self-service escalation). */
+	{
+		json_t *mods_arr = json_object_get(r->json, "modules");
+		size_t i;
+		json_t *m;
+		unsigned bit;
+		json_array_foreach(mods_arr, i, m)
+			if (json_is_string(m) && cu_module_parse(json_string_value(m), &bit) == CU_OK)
+				mods |= bit;
+	}
+	json_decref(one);
+	if (mods & ~r->who.modules)
+		return cu_req_error(r, CU_ERR_FORBIDDEN, "modules",
+				    "you cannot give a role modules you do not hold");
+	rc = cu_role_put(r->app->store, r->json, r->who.username, &ei, &version);
+	if (rc && ei.msg[0])
+		return cu_req_error(r, rc, ei.field, "%s", ei.msg);
+	if (rc)
+		return rc;
+	json_object_set_new(r->json, "version", json_integer(version));
+	return cu_req_reply(r, 200, json_incref(r->json));
+}
+
+int cu_h_role_delete(struct cu_req *r)
+{
+	bool used = false;
+	int rc;
+	if (strcmp(r->params[0], "admin") == 0)
+		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL, "the built-in admin role cannot be deleted");
+	if ((rc = cu_role_in_use(r->app->store, r->params[0], &used)))
+		return rc;
+	if (used)
+		return cu_req_error(r, CU_ERR_CONFLICT, NULL, "users still hold this role");
+	rc = cu_role_delete(r->app->store, r->params[0], r->who.username);
+	if (rc == CU_ERR_NOT_FOUND)
+		return cu_req_error(r, rc, NULL, "no such role");
+	if (rc)
+		return rc;
+	return cu_req_reply(r, 200, json_pack("{s:s,s:b}", "name", r->params[0], "deleted", 1));
+}
