@@ -7,6 +7,7 @@
  * "tracking" say the number is something else and lower the confidence
  * of the weakly checked types.
  *
+ * The nearest label wins, so a table row's own label beats its neighbour's.
  * Lookup is lazy: only validated candidates look, and only in a window of
  * CU_DLP_CTX_BEFORE + CU_DLP_CTX_AFTER bytes.  Words are bucketed by the
  * hash of their first two (lower-cased) bytes, so each window position
@@ -71,7 +72,7 @@ static const struct cu_dlp_ctxword words[] = {
 
 	/* Negative: the number is an order, parcel, invoice... */
 	W("订单", -1), W("单号", -1), W("运单", -1), W("快递", -1), W("物流", -1),
-	W("流水", -1), W("编号", -1), W("发票", -1), W("批次", -1), W("序列号", -1),
+	W("流水", -1), W("编号", -1), W("序列", -1), W("发票", -1), W("批次", -1), W("序列号", -1),
 	W("工单", -1), W("合同号", -1), W("型号", -1), W("order", -1),
 	W("tracking", -1), W("invoice", -1), W("serial", -1), W("sku", -1),
 	W("batch", -1), W("ref", -1), W("ticket", -1),
@@ -117,28 +118,58 @@ static bool word_at(const unsigned char *b, size_t len, size_t p, const struct c
 	return true;
 }
 
-int cu_dlp_ctx_near(const struct cu_dlp *d, const unsigned char *b, size_t len,
-		    size_t s, size_t e, enum cu_dlp_ctx fam)
+/* "。" U+3002 */
+static bool is_full_stop(const unsigned char *p)
+{
+	return p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x82;
+}
+
+size_t cu_dlp_ctx_dist(const struct cu_dlp *d, const unsigned char *b, size_t len,
+			size_t s, size_t e, int fam)
 {
 	size_t from = s > CU_DLP_CTX_BEFORE ? s - CU_DLP_CTX_BEFORE : 0;
 	size_t to = e + CU_DLP_CTX_AFTER < len ? e + CU_DLP_CTX_AFTER : len;
-	bool neg = false;
+	size_t best = SIZE_MAX;
 
+	/* A label belongs to its own line and sentence. */
+	for (size_t p = s; p > from; p--)
+		if (b[p - 1] == '\n' || (p >= 3 && is_full_stop(b + p - 3))) {
+			from = p;
+			break;
+		}
+	for (size_t p = e; p < to; p++)
+		if (b[p] == '\n' || (p + 3 <= len && is_full_stop(b + p))) {
+			to = p;
+			break;
+		}
 	for (size_t p = from; p + 1 < to; p++) {
 		if (p >= s && p < e)
 			continue;
+		if (fam < 0 && p >= s)
+			break;     /* negative words count only before */
 		for (unsigned i = d->ctx_head[bucket(b[p], b[p + 1])]; i; i = d->ctx_next[i - 1]) {
 			const struct cu_dlp_ctxword *cw = &d->ctx_words[i - 1];
-			if (cw->family != (int)fam && (cw->family >= 0 || p >= s))
+			size_t dist;
+			if (cw->family != fam || !word_at(b, to, p, cw))
 				continue;
-			if (!word_at(b, to, p, cw))
-				continue;
-			if (cw->family >= 0)
-				return 1;
-			neg = true;
+			dist = p < s ? (p + cw->len <= s ? s - (p + cw->len) : 0) : p - e;
+			if (dist < best)
+				best = dist;
 		}
 	}
-	return neg ? -1 : 0;
+	return best;
+}
+
+int cu_dlp_ctx_near(const struct cu_dlp *d, const unsigned char *b, size_t len,
+		    size_t s, size_t e, enum cu_dlp_ctx fam)
+{
+	size_t pos = cu_dlp_ctx_dist(d, b, len, s, e, (int)fam);
+	size_t neg = cu_dlp_ctx_dist(d, b, len, s, e, -1);
+
+	/* The nearest label wins: "身份证 ... 订单号 <n>" is an order. */
+	if (neg < pos)
+		return -1;
+	return pos != SIZE_MAX ? 1 : 0;
 }
 
 enum cu_dlp_ctx cu_dlp_ctx_of(int type)

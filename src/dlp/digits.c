@@ -176,10 +176,21 @@ static bool try_landline(struct cu_dlp_win *w, const char *d, size_t nd,
 	return false;
 }
 
+/* 18 digits laid out like a resident ID (province, a plausible birth
+ * date) that failed the ID check: a mistyped ID, not a card. */
+static bool id_shaped(const char *d, size_t nd)
+{
+	int prov = (d[0] - '0') * 10 + (d[1] - '0');
+	int y = (d[6] - '0') * 1000 + (d[7] - '0') * 100 + (d[8] - '0') * 10 + (d[9] - '0');
+	int m = (d[10] - '0') * 10 + (d[11] - '0'), day = (d[12] - '0') * 10 + (d[13] - '0');
+	return nd == 18 && cu_dlp_valid_province(prov) && y >= 1900 && y <= 2099 &&
+	       m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}
+
 static bool try_cards(struct cu_dlp_win *w, const char *d, size_t nd,
 		      const unsigned *lens, size_t k, size_t s, size_t e)
 {
-	if (nd < 13 || !card_grouping(lens, k))
+	if (nd < 13 || !card_grouping(lens, k) || id_shaped(d, nd))
 		return false;
 	if (cu_dlp_valid_bank_card(d, nd))
 		return cu_dlp_found(w, CU_DLP_BANK_CARD, s, e, 0.8, 0.97);
@@ -199,12 +210,21 @@ static void classify_digits(struct cu_dlp_win *w, const char *d, size_t nd, bool
 		}
 		if (x)
 			return;
-		if (k == 1 && cu_dlp_valid_cn_uscc(d, nd)) {
-			cu_dlp_found(w, CU_DLP_CN_USCC, s, e, 0.9, 0.99);
+		/* All-digit codes: a mistyped ID is likelier than a USCC
+		 * without its label. */
+		if (k == 1 && !id_shaped(d, nd) && cu_dlp_valid_cn_uscc(d, nd)) {
+			cu_dlp_found(w, CU_DLP_CN_USCC, s, e, 0.45, 0.97);
 			return;
 		}
 		break;
 	case 15:
+		/* Amex and old IDs share the length: the card wins with card
+		 * words near it. */
+		if (cu_dlp_valid_credit_card(d, nd) &&
+		    cu_dlp_ctx_dist(w->d, w->buf, w->len, s, e, CU_CTX_BANK) <
+		    cu_dlp_ctx_dist(w->d, w->buf, w->len, s, e, CU_CTX_ID) &&
+		    try_cards(w, d, nd, lens, k, s, e))
+			return;
 		if ((k == 1 || lens_are(lens, k, LENS(6, 6, 3))) && cu_dlp_valid_cn_id15(d, nd) &&
 		    cu_dlp_found(w, CU_DLP_CN_ID15, s, e, 0.3, 0.85))
 			return;

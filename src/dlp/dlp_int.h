@@ -117,12 +117,16 @@ size_t cu_dlp_scan_ipv6(struct cu_dlp_win *w, size_t pos, size_t lo);
 /* Plate whose tail (letter-and-digit part) is [s, e). */
 bool cu_dlp_scan_plate(struct cu_dlp_win *w, size_t s, size_t e);
 
-/* Context: +1 when a word of family fam is near [s, e), -1 when only a
- * negative word (order, tracking number...) is, else 0. */
+/* Context: +1 when a word of family fam is near [s, e), -1 when a
+ * negative word (order, tracking number...) is nearer, else 0. */
 void cu_dlp_ctx_build(struct cu_dlp *d);
 int cu_dlp_ctx_near(const struct cu_dlp *d, const unsigned char *buf, size_t len,
 		    size_t s, size_t e, enum cu_dlp_ctx fam);
 enum cu_dlp_ctx cu_dlp_ctx_of(int type);
+/* Bytes between [s, e) and the nearest word of family fam (-1: negative
+ * words, only looked for before s), SIZE_MAX when there is none. */
+size_t cu_dlp_ctx_dist(const struct cu_dlp *d, const unsigned char *b, size_t len,
+		       size_t s, size_t e, int fam);
 
 /* User rules: parse the JSON, compile the Hyperscan database. */
 CU_WUR int cu_dlp_rules_load(struct cu_dlp *d, const char *json, size_t len,

@@ -124,7 +124,8 @@ static int emit_window(struct emit *em, const unsigned char *buf, size_t len,
 	cu_dlp_scan_window(w);
 	if (w->err)
 		return w->err;
-	qsort(w->cands, w->ncand, sizeof(*w->cands), cmp_cand);
+	if (w->ncand > 1)
+		qsort(w->cands, w->ncand, sizeof(*w->cands), cmp_cand);
 	for (size_t i = 0; i < w->ncand && !r; i++) {
 		if (i > 0 && cmp_cand(&w->cands[i], &w->cands[i - 1]) == 0)
 			continue;

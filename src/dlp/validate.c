@@ -126,18 +126,20 @@ bool cu_dlp_valid_bank_card(const char *s, size_t n)
 static bool credit_prefix(const char *s, size_t n)
 {
 	int p2 = num(s, 2), p3 = num(s, 3), p4 = num(s, 4);
+	/* Lengths actually issued; 17-19 digit numbers with these prefixes
+	 * are far more often something else that happens to pass Luhn. */
 	if (s[0] == '4')
-		return n == 13 || n == 16 || n == 19;            /* Visa */
+		return n == 13 || n == 16;                       /* Visa */
 	if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
 		return n == 16;                                  /* Mastercard */
 	if (p2 == 34 || p2 == 37)
 		return n == 15;                                  /* Amex */
 	if (p4 >= 3528 && p4 <= 3589)
-		return n >= 16;                                  /* JCB */
+		return n == 16;                                  /* JCB */
 	if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65)
-		return n >= 16;                                  /* Discover */
+		return n == 16;                                  /* Discover */
 	if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39)
-		return n >= 14;                                  /* Diners */
+		return n == 14 || n == 16;                       /* Diners */
 	return false;
 }
 

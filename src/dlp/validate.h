@@ -31,7 +31,8 @@ bool cu_dlp_valid_area_code(const char *s, size_t n);
 bool cu_dlp_luhn(const char *s, size_t n);
 /* UnionPay: 62, 16-19 digits, Luhn. */
 bool cu_dlp_valid_bank_card(const char *s, size_t n);
-/* Visa, Mastercard, Amex, JCB, Discover, Diners (not UnionPay), Luhn. */
+/* Visa (13, 16), Mastercard (16), Amex (15), JCB, Discover (16), Diners
+ * (14, 16) - not UnionPay - and Luhn. */
 bool cu_dlp_valid_credit_card(const char *s, size_t n);
 
 /* GB 32100: 18 characters, authority and category codes, region,

@@ -109,6 +109,7 @@ for pre, n in [("4", 16), ("51", 16), ("55", 16), ("34", 15), ("37", 15), ("3528
         add("credit_card", True, c, f"prefix {pre}, {n} digits")
         add("credit_card", False, bad_luhn(c), "Luhn failure")
 add("credit_card", False, card("4", 15), "Visa with 15 digits")
+add("credit_card", False, card("4", 19), "19-digit Visa: not accepted")
 add("credit_card", False, card("34", 16), "Amex with 16 digits")
 add("credit_card", False, card("62", 16), "UnionPay is a bank_card")
 add("credit_card", False, card("9", 16), "no such issuer")
