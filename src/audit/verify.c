@@ -128,8 +128,10 @@ int cu_audit_verify_dir(const char *adir, const uint8_t *pubkey, const char *ext
 	path = cu_audit_file_path(adir, CU_AUDIT_ANCHOR_FILE);
 	if ((r = load_cps(path, true, false, res->pubkey, &ans, res)))
 		goto out;
-	qsort(cps.v, cps.n, sizeof(*cps.v), cp_cmp);
-	qsort(ans.v, ans.n, sizeof(*ans.v), cp_cmp);
+	if (cps.n)
+		qsort(cps.v, cps.n, sizeof(*cps.v), cp_cmp);
+	if (ans.n)
+		qsort(ans.v, ans.n, sizeof(*ans.v), cp_cmp);
 	res->checkpoints = cps.n;
 	res->anchors = ans.n;
 	for (size_t i = 0; i < cps.n; i++)

@@ -545,8 +545,9 @@ static int report_cb(void *ctx, uint64_t seq, const json_t *rec, const char *lin
 	if (cu_audit_record_view(rec, &view))
 		return 0;
 	json_object_set_new(view, "seq", json_integer((json_int_t)seq));
-	json_object_set(view, "fields", json_object_get(obj, "fields") ?
-			json_object_get(obj, "fields") : json_array());
+	json_object_set_new(view, "fields", json_object_get(obj, "fields")
+					? json_incref(json_object_get(obj, "fields"))
+					: json_array());
 	json_object_set_new(view, "purpose", jget(rec, "purpose") ? json_string(jget(rec, "purpose")) : json_null());
 	json_object_set_new(view, "reason", jget(rec, "reason") ? json_string(jget(rec, "reason")) : json_null());
 	json_object_set_new(view, "source", jget(rec, "source") ? json_string(jget(rec, "source")) : json_null());
