@@ -94,10 +94,14 @@ void cu_dlp_ctx_build(struct cu_dlp *d)
 	d->nctx = CU_ARRAY_LEN(words);
 	d->ctx_next = cu_calloc(d->nctx, sizeof(*d->ctx_next));
 	memset(d->ctx_head, 0, sizeof(d->ctx_head));
+	memset(d->ctx_pair, 0, sizeof(d->ctx_pair));
 	for (size_t i = 0; i < d->nctx; i++) {
 		unsigned h = bucket((unsigned char)words[i].w[0], (unsigned char)words[i].w[1]);
 		d->ctx_next[i] = d->ctx_head[h];
 		d->ctx_head[h] = (uint16_t)(i + 1);
+		unsigned pair = (unsigned)(unsigned char)words[i].w[0] << 8 |
+				(unsigned char)words[i].w[1];
+		d->ctx_pair[pair >> 3] |= (uint8_t)(1u << (pair & 7));
 	}
 }
 
@@ -124,13 +128,15 @@ static bool is_full_stop(const unsigned char *p)
 	return p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x82;
 }
 
-size_t cu_dlp_ctx_dist(const struct cu_dlp *d, const unsigned char *b, size_t len,
-			size_t s, size_t e, int fam)
+/* One pass over the window of [s, e): the distance to the nearest word
+ * of family fam (before or after) and of a negative word (before). */
+static void ctx_scan(const struct cu_dlp *d, const unsigned char *b, size_t len,
+		     size_t s, size_t e, int fam, size_t *pos, size_t *neg)
 {
 	size_t from = s > CU_DLP_CTX_BEFORE ? s - CU_DLP_CTX_BEFORE : 0;
 	size_t to = e + CU_DLP_CTX_AFTER < len ? e + CU_DLP_CTX_AFTER : len;
-	size_t best = SIZE_MAX;
 
+	*pos = *neg = SIZE_MAX;
 	/* A label belongs to its own line and sentence. */
 	for (size_t p = s; p > from; p--)
 		if (b[p - 1] == '\n' || (p >= 3 && is_full_stop(b + p - 3))) {
@@ -143,29 +149,45 @@ size_t cu_dlp_ctx_dist(const struct cu_dlp *d, const unsigned char *b, size_t le
 			break;
 		}
 	for (size_t p = from; p + 1 < to; p++) {
-		if (p >= s && p < e)
+		unsigned pair = (unsigned)lower(b[p]) << 8 | lower(b[p + 1]);
+		if (p == s) {
+			p = e - 1;
 			continue;
-		if (fam < 0 && p >= s)
-			break;     /* negative words count only before */
+		}
+		if (!(d->ctx_pair[pair >> 3] & (1u << (pair & 7))))
+			continue;
 		for (unsigned i = d->ctx_head[bucket(b[p], b[p + 1])]; i; i = d->ctx_next[i - 1]) {
 			const struct cu_dlp_ctxword *cw = &d->ctx_words[i - 1];
-			size_t dist;
-			if (cw->family != fam || !word_at(b, to, p, cw))
+			size_t dist, *slot;
+			if (cw->family == fam)
+				slot = pos;
+			else if (cw->family < 0 && p < s)
+				slot = neg;
+			else
+				continue;
+			if (!word_at(b, to, p, cw))
 				continue;
 			dist = p < s ? (p + cw->len <= s ? s - (p + cw->len) : 0) : p - e;
-			if (dist < best)
-				best = dist;
+			if (dist < *slot)
+				*slot = dist;
 		}
 	}
-	return best;
+}
+
+size_t cu_dlp_ctx_dist(const struct cu_dlp *d, const unsigned char *b, size_t len,
+		       size_t s, size_t e, int fam)
+{
+	size_t pos, neg;
+	ctx_scan(d, b, len, s, e, fam, &pos, &neg);
+	return pos;
 }
 
 int cu_dlp_ctx_near(const struct cu_dlp *d, const unsigned char *b, size_t len,
 		    size_t s, size_t e, enum cu_dlp_ctx fam)
 {
-	size_t pos = cu_dlp_ctx_dist(d, b, len, s, e, (int)fam);
-	size_t neg = cu_dlp_ctx_dist(d, b, len, s, e, -1);
+	size_t pos, neg;
 
+	ctx_scan(d, b, len, s, e, (int)fam, &pos, &neg);
 	/* The nearest label wins: "身份证 ... 订单号 <n>" is an order. */
 	if (neg < pos)
 		return -1;

@@ -60,6 +60,7 @@ struct cu_dlp {
 	void *scratch;          /* hs_scratch_t * prototype for cloning */
 	/* Context words bucketed by their first two bytes. */
 	uint16_t ctx_head[1024];
+	uint8_t ctx_pair[8192];  /* bit set: some word starts with this pair */
 	uint16_t *ctx_next;
 	const struct cu_dlp_ctxword *ctx_words;
 	size_t nctx;
