@@ -113,16 +113,16 @@ int cu_pwpolicy_check(const struct cu_pwpolicy *p, const char *pw, const char *u
 			      CU_MAX_PASSWORD_BYTES);
 	if (!cu_utf8_valid(pw, len))
 		return refuse(rule, "encoding", why, n, "password is not valid UTF-8");
-	chars = cu_utf8_len(pw, len);
-	if ((int)chars < minlen)
-		return refuse(rule, "min_length", why, n, "password too short: at least %d characters",
-			      minlen);
 	for (size_t i = 0; i <= len; i++)
 		lower[i] = (char)tolower((unsigned char)pw[i]);
 	for (size_t i = 0; i < CU_ARRAY_LEN(common); i++)
 		if (strcmp(lower, common[i]) == 0)
 			return refuse(rule, "common", why, n,
 				      "password is on the list of the most common passwords");
+	chars = cu_utf8_len(pw, len);
+	if ((int)chars < minlen)
+		return refuse(rule, "min_length", why, n, "password too short: at least %d characters",
+			      minlen);
 	if (username && *username && strlen(username) >= 3 && strstr(lower, username))
 		return refuse(rule, "contains_username", why, n, "password contains the user name");
 	if (p->min_classes) {

@@ -95,26 +95,31 @@ api() {
 	echo "$code $(cat "$WORK/resp")"
 }
 
-# totp_now SECRET: a code for the current step, waiting for a fresh step
-# when the current one was already used (a code is accepted once).
-LAST_STEP=""
-totp_fresh() {
+# totp_next SECRET: set TOTP_CODE to a code for the current step, waiting
+# for a fresh step when this secret's current one was already used (a code
+# is accepted once).  Call it directly, not in $(...), so the step is
+# remembered.
+declare -A LAST_STEP
+totp_next() {
 	local step
 	step=$(( $(date +%s) / 30 ))
-	while [ "$step" = "$LAST_STEP" ]; do
+	while [ "$step" = "${LAST_STEP[$1]:-}" ]; do
 		sleep 1
 		step=$(( $(date +%s) / 30 ))
 	done
-	LAST_STEP=$step
-	oathtool --totp -b "$1"
+	LAST_STEP[$1]=$step
+	TOTP_CODE=$(oathtool --totp -b "$1")
 }
 
-# login USER PASSWORD SECRET: session cookie in $WORK/cookies, CSRF in $CSRF.
+# login USER PASSWORD SECRET [JAR]: session cookie in JAR (default
+# $WORK/cookies), CSRF token in $CSRF, the answer in $LOGIN_OUT.  An empty
+# SECRET logs in without a code (users who have not enrolled yet).
 login() {
-	local code out
-	code=$(totp_fresh "$3")
-	out=$(curl -sk -c "$WORK/cookies" -D "$WORK/login.headers" -H 'Content-Type: application/json' \
+	local code="" out jar=${4:-$WORK/cookies}
+	if [ -n "$3" ]; then totp_next "$3"; code=$TOTP_CODE; fi
+	out=$(curl -sk -c "$jar" -D "$WORK/login.headers" -H 'Content-Type: application/json' \
 		--data-binary "{\"username\":\"$1\",\"password\":\"$2\",\"totp\":\"$code\"}" "$BASE/v1/login")
+	LOGIN_OUT=$out
 	CSRF=$(jget "$out" "['csrf_token']" 2>/dev/null || true)
 	LOGIN_CODE=$code
 	[ -n "$CSRF" ]
