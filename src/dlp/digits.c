@@ -84,7 +84,11 @@ static bool left_attached(const unsigned char *b, size_t pos)
 	unsigned char c = b[pos - 1];
 	if (cu_dlp_is_alnum(c) || c == '@')
 		return true;
-	if ((c == '.' || c == '-') && pos >= 2 && cu_dlp_is_alnum(b[pos - 2]))
+	/* "3.13812345678" is a decimal and "SF-1381..." a code, but
+	 * "No.13812345678" is a label. */
+	if (c == '.' && pos >= 2 && cu_dlp_is_digit(b[pos - 2]))
+		return true;
+	if (c == '-' && pos >= 2 && cu_dlp_is_alnum(b[pos - 2]))
 		return true;
 	return false;
 }

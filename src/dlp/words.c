@@ -99,7 +99,9 @@ static bool glued(const unsigned char *b, size_t n, size_t s, size_t e)
 		unsigned char c = b[s - 1];
 		if (c == '_' || c == '@')
 			return true;
-		if ((c == '.' || c == '-') && s >= 2 && cu_dlp_is_alnum(b[s - 2]))
+		if (c == '.' && s >= 2 && cu_dlp_is_digit(b[s - 2]))
+			return true;
+		if (c == '-' && s >= 2 && cu_dlp_is_alnum(b[s - 2]))
 			return true;
 	}
 	if (e < n) {
