@@ -214,8 +214,13 @@ int cu_open(const uint8_t key[CU_KEY_BYTES], const void *ad, size_t adlen,
 	unsigned long long plen;
 	int r;
 
-	if (ctlen < CU_SEAL_OVERHEAD || ct[0] != CU_SEAL_VERSION)
+	if (ctlen < CU_SEAL_OVERHEAD)
 		return CU_ERR_INTEGRITY;
+	if (ct[0] != CU_SEAL_VERSION) {
+		/* Same contract as a failed tag: the caller's pt is wiped. */
+		sodium_memzero(pt, ctlen - CU_SEAL_OVERHEAD);
+		return CU_ERR_INTEGRITY;
+	}
 	cu_buf_init(&full, SIZE_MAX / 2);
 	if (cu_buf_append(&full, ct, 5) || cu_buf_append(&full, ad, adlen))
 		abort();

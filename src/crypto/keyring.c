@@ -102,8 +102,12 @@ static int root_from_source(const struct cu_key_source *src, const json_t *kdf, 
 		r = cu_file_read(src->key_file, 1024, &data, &len);
 		if (r)
 			return r == CU_ERR_NOT_FOUND ? CU_ERR_NOT_FOUND : CU_ERR_IO;
-		while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-			len--;
+		/* Exactly 32 bytes is a raw key, whatever its last bytes are
+		 * (a random key ends in 0x0a or 0x0d one time in 128); only
+		 * other sizes may carry a line ending to strip. */
+		if (len != CU_KEY_BYTES)
+			while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+				len--;
 		if (len == CU_KEY_BYTES) {
 			memcpy(root, data, CU_KEY_BYTES);
 			r = CU_OK;

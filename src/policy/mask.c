@@ -27,22 +27,33 @@ const char *cu_mask_name(enum cu_mask m)
 	return (size_t)m < CU_ARRAY_LEN(names) ? names[m] : "none";
 }
 
-/* Byte offsets of each code point start; returns the count. */
-static size_t cp_offsets(const char *s, size_t n, size_t *off, size_t max)
+/* Number of code points in s[0..n). */
+static size_t cp_count(const char *s, size_t n)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < n && k < max; i++)
+	for (size_t i = 0; i < n; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			off[k++] = i;
+			k++;
 	return k;
 }
 
+/* Byte offset of code point k of s[0..n) (n when k is the count). */
+static size_t cp_offset(const char *s, size_t n, size_t k)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && k-- == 0)
+			return i;
+	return n;
+}
+
 /* Keep the first `head` and last `tail` code points, star the rest (at
- * least `minstars` stars so the length of short values does not leak). */
+ * least `minstars` stars so the length of short values does not leak).
+ * Offsets are found by scanning, not from a fixed-size table: with a
+ * table the "last" characters of a long value were taken from inside it
+ * and everything after them was shown. */
 static char *keep_ends(const char *s, size_t n, size_t head, size_t tail, size_t minstars)
 {
-	size_t off[1024];
-	size_t cps = cp_offsets(s, n, off, CU_ARRAY_LEN(off));
+	size_t cps = cp_count(s, n);
 	struct cu_buf b;
 
 	cu_buf_init(&b, n * 4 + 64);
@@ -54,8 +65,8 @@ static char *keep_ends(const char *s, size_t n, size_t head, size_t tail, size_t
 	size_t stars = cps - head - tail;
 	if (stars < minstars)
 		stars = minstars;
-	size_t head_end = head < cps ? off[head] : n;
-	size_t tail_start = tail ? off[cps - tail] : n;
+	size_t head_end = cp_offset(s, n, head);
+	size_t tail_start = tail ? cp_offset(s, n, cps - tail) : n;
 	if (cu_buf_append(&b, s, head_end))
 		goto fail;
 	for (size_t i = 0; i < stars; i++)
@@ -77,8 +88,7 @@ static const char *const compound_surnames[] = {
 
 static char *mask_name(const char *s, size_t n)
 {
-	size_t off[256];
-	size_t cps = cp_offsets(s, n, off, CU_ARRAY_LEN(off));
+	size_t cps = cp_count(s, n);
 	size_t keep = 1;
 
 	for (size_t i = 0; i < CU_ARRAY_LEN(compound_surnames); i++) {
@@ -103,6 +113,9 @@ static char *mask_email(const char *s, size_t n)
 	size_t first = 1;
 	while (first < (size_t)(at - s) && ((unsigned char)s[first] & 0xc0) == 0x80)
 		first++;
+	/* A one-character local part would be shown whole: show none of it. */
+	if (first == (size_t)(at - s))
+		first = 0;
 	if (cu_buf_append(&b, s, first) || cu_buf_puts(&b, "***") ||
 	    cu_buf_append(&b, at, n - (size_t)(at - s))) {
 		cu_buf_release(&b);
@@ -131,7 +144,10 @@ static char *mask_address(const char *s, size_t n)
 	if (!cut)
 		return keep_ends(s, n, 2, 0, 4);
 	cu_buf_init(&b, n + 8);
-	if (cu_buf_append(&b, s, cut) || (cut < n && cu_buf_puts(&b, "****"))) {
+	/* Always star the rest, even when the value ends at the district:
+	 * returned unchanged, it would be shown whole (and tell that no
+	 * street-level detail is stored). */
+	if (cu_buf_append(&b, s, cut) || cu_buf_puts(&b, "****")) {
 		cu_buf_release(&b);
 		return cu_strdup("****");
 	}

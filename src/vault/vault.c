@@ -296,9 +296,14 @@ static int put_field(struct cu_vault *v, struct cu_conn *c, const struct cu_sche
 	struct cu_buf ad;
 	int r;
 
-	cu_keyring_blind_index(v->kr, s->name, f->name, text, n, token);
+	/* Only searchable fields get a blind-index token: a deterministic
+	 * token is an equality oracle over the database file, which is what
+	 * "searchable": false is there to avoid.  Others store an empty one. */
+	if (f->searchable)
+		cu_keyring_blind_index(v->kr, s->name, f->name, text, n, token);
 	struct cu_val args[] = { CU_VTEXT(s->name), CU_VTEXT(id), CU_VTEXT(f->name),
-				 CU_VBLOB(text, n), CU_VINT(0), CU_VBLOB(token, sizeof(token)) };
+				 CU_VBLOB(text, n), CU_VINT(0),
+				 CU_VBLOB(token, f->searchable ? sizeof(token) : 0) };
 	if (cu_fclass_sealed(f->cls)) {
 		if ((r = field_ad(&ad, s->name, id, f->name)))
 			goto out;
