@@ -40,6 +40,16 @@ void cu_audit_seg_list_free(struct cu_audit_seg *s, size_t n);
  * symlinks.  CU_ERR_NOT_FOUND if absent. */
 CU_WUR int cu_audit_file_read(const char *path, size_t max, char **out, size_t *len);
 
+/* A read-only mapping of a whole file, taken under a shared flock (used by
+ * verify only: a file truncated while mapped would fault, which a server
+ * process must not risk, so queries use cu_audit_file_read). */
+struct cu_audit_map {
+	const char *p;
+	size_t len;
+};
+CU_WUR int cu_audit_file_map(const char *path, size_t max, struct cu_audit_map *m);
+void cu_audit_file_unmap(struct cu_audit_map *m);
+
 /* Read adir/pubkey. */
 CU_WUR int cu_audit_pubkey_read(const char *adir, uint8_t pk[CU_SIGN_PK_BYTES]);
 

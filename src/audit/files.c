@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,6 +140,47 @@ out:
 	cu_free(buf);
 	close(fd); /* releases the lock */
 	return r;
+}
+
+int cu_audit_file_map(const char *path, size_t max, struct cu_audit_map *m)
+{
+	struct stat st;
+	void *p;
+	int fd, r = CU_ERR_IO;
+
+	m->p = "";
+	m->len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? CU_ERR_NOT_FOUND : CU_ERR_IO;
+	if (flock(fd, LOCK_SH) != 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		goto out;
+	if ((uint64_t)st.st_size > max) {
+		r = CU_ERR_TOO_LARGE;
+		goto out;
+	}
+	r = CU_OK;
+	if (st.st_size == 0)
+		goto out;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		r = CU_ERR_IO;
+		goto out;
+	}
+	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+	m->p = p;
+	m->len = (size_t)st.st_size;
+out:
+	close(fd);
+	return r;
+}
+
+void cu_audit_file_unmap(struct cu_audit_map *m)
+{
+	if (m->len)
+		munmap((void *)m->p, m->len);
+	m->p = "";
+	m->len = 0;
 }
 
 int cu_audit_pubkey_read(const char *adir, uint8_t pk[CU_SIGN_PK_BYTES])

@@ -101,7 +101,8 @@ int cu_audit_verify_dir(const char *adir, const uint8_t *pubkey, const char *ext
 	struct cplist cps = { NULL, 0, 0 }, ans = { NULL, 0, 0 };
 	struct cu_audit_seg *segs = NULL;
 	struct cu_audit_line last;
-	char *path = NULL, *txt = NULL;
+	struct cu_audit_map map = { "", 0 };
+	char *path = NULL;
 	uint8_t prev[CU_HASH_BYTES];
 	size_t nseg = 0, ci = 0, ai = 0;
 	uint64_t expected = 0, max_cp = 0;
@@ -183,10 +184,10 @@ int cu_audit_verify_dir(const char *adir, const uint8_t *pubkey, const char *ext
 		size_t len = 0, pos = 0, n, count = 0;
 		bool complete;
 
-		cu_free(txt);
-		txt = NULL;
-		if ((r = cu_audit_file_read(segs[s].path, CU_AUDIT_MAX_SEGMENT_BYTES, &txt, &len)))
+		cu_audit_file_unmap(&map);
+		if ((r = cu_audit_file_map(segs[s].path, CU_AUDIT_MAX_SEGMENT_BYTES, &map)))
 			goto out;
+		len = map.len;
 		if (segs[s].first != expected) {
 			if (segs[s].first > expected)
 				bad_at(res, expected, "records %llu..%llu are missing (a segment was "
@@ -198,7 +199,7 @@ int cu_audit_verify_dir(const char *adir, const uint8_t *pubkey, const char *ext
 			chain_ok = false;
 			break;
 		}
-		while (cu_audit_next_line(txt, len, &pos, &line, &n, &complete)) {
+		while (cu_audit_next_line(map.p, len, &pos, &line, &n, &complete)) {
 			struct cu_audit_line ln;
 			char why[128];
 
@@ -250,7 +251,7 @@ int cu_audit_verify_dir(const char *adir, const uint8_t *pubkey, const char *ext
 done:
 	r = res->bad_seq ? CU_ERR_INTEGRITY : r;
 out:
-	cu_free(txt);
+	cu_audit_file_unmap(&map);
 	cu_free(path);
 	cu_free(cps.v);
 	cu_free(ans.v);
