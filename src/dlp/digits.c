@@ -208,7 +208,8 @@ static void classify_digits(struct cu_dlp_win *w, const char *d, size_t nd, bool
 {
 	switch (nd) {
 	case 18:
-		if ((k == 1 || lens_are(lens, k, LENS(6, 8, 4))) && cu_dlp_valid_cn_id(d, nd)) {
+		if ((k == 1 || lens_are(lens, k, LENS(6, 8, 4)) || lens_are(lens, k, LENS(6, 4, 4, 4))) &&
+		    cu_dlp_valid_cn_id(d, nd)) {
 			cu_dlp_found(w, CU_DLP_CN_ID, s, e, 0.95, 0.99);
 			return;
 		}
@@ -287,11 +288,15 @@ static void classify(struct cu_dlp_win *w, struct run *r, size_t i0, size_t k, c
 	classify_digits(w, d, nd, x, lens, k, sep, GRP(r, i0)->s, GRP(r, i0 + k - 1)->e);
 }
 
-/* "+86" before a mobile number: the group "86" right after a '+'. */
+/* The country code before a mobile number: "+86", "86" or "0086" as its
+ * own group ("+86 138 1234 5678", "86-13812345678"). */
 static bool is_plus86(const struct cu_dlp_win *w, const struct grp *g)
 {
-	return g->n == 2 && g->d[0] == '8' && g->d[1] == '6' && !g->fw &&
-	       g->s > 0 && w->buf[g->s - 1] == '+';
+	(void)w;
+	if (g->fw || g->lj)
+		return false;
+	return (g->n == 2 && memcmp(g->d, "86", 2) == 0) ||
+	       (g->n == 4 && memcmp(g->d, "0086", 4) == 0);
 }
 
 /* "+8613812345678": a mobile number glued to its country code. */
