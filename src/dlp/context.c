@@ -188,8 +188,10 @@ int cu_dlp_ctx_near(const struct cu_dlp *d, const unsigned char *b, size_t len,
 	size_t pos, neg;
 
 	ctx_scan(d, b, len, s, e, (int)fam, &pos, &neg);
-	/* The nearest label wins: "身份证 ... 订单号 <n>" is an order. */
-	if (neg < pos)
+	/* The nearest label wins: "身份证 ... 订单号 <n>" is an order.  A
+	 * negative word must label the value itself, though: "Order #12
+	 * shipped to Zhang Wei 13812345678" still holds a phone number. */
+	if (neg < pos && neg <= CU_DLP_NEG_NEAR)
 		return -1;
 	return pos != SIZE_MAX ? 1 : 0;
 }

@@ -17,6 +17,8 @@
 /* Context words are looked for this far before and after a candidate. */
 #define CU_DLP_CTX_BEFORE 72
 #define CU_DLP_CTX_AFTER 36
+/* A negative word ("订单号", "tracking") counts only this close before. */
+#define CU_DLP_NEG_NEAR 20
 /* Bytes kept before the reporting range and needed after it. */
 #define CU_DLP_KEEP (CU_DLP_MAX_MATCH + CU_DLP_CTX_BEFORE + 64)
 #define CU_DLP_GUARD (CU_DLP_MAX_MATCH + CU_DLP_CTX_AFTER + 64)
