@@ -148,28 +148,34 @@ static size_t ipv6_parse(const unsigned char *b, size_t n, size_t p)
 	return last_group - s;
 }
 
+/* Try an address starting at s; return its end or 0. */
+static size_t ipv6_at(struct cu_dlp_win *w, size_t s, size_t pos)
+{
+	const unsigned char *b = w->buf;
+	size_t len;
+
+	if (s > 0 && (cu_dlp_is_alnum(b[s - 1]) || b[s - 1] == '.'))
+		return 0;
+	len = ipv6_parse(b, w->len, s);
+	if (!len || s + len <= pos)
+		return 0;
+	cu_dlp_found(w, CU_DLP_IPV6, s, s + len, 0.9, 0.97);
+	return s + len;
+}
+
 size_t cu_dlp_scan_ipv6(struct cu_dlp_win *w, size_t pos, size_t lo)
 {
 	const unsigned char *b = w->buf;
-	size_t s = pos, len;
+	size_t s = pos, e;
 
 	while (s > lo && pos - s < 45 && (hexc(b[s - 1]) || b[s - 1] == ':'))
 		s--;
-	for (int tries = 0; tries < 2; tries++) {
-		if (s > 0 && (cu_dlp_is_alnum(b[s - 1]) || b[s - 1] == '.'))
-			goto next;
-		len = ipv6_parse(b, w->len, s);
-		if (len && s + len > pos) {
-			cu_dlp_found(w, CU_DLP_IPV6, s, s + len, 0.9, 0.97);
-			return s + len;
-		}
-next:
-		/* "IPv6:2001:db8::1" - the word before the first ':' is a label */
-		while (s < pos && hexc(b[s]))
-			s++;
-		if (s >= pos || b[s] != ':' || (s + 1 < w->len && b[s + 1] == ':'))
-			return 0;
+	if ((e = ipv6_at(w, s, pos)))
+		return e;
+	/* "IPv6:2001:db8::1": the word before the first ':' is a label. */
+	while (s < pos && hexc(b[s]))
 		s++;
-	}
-	return 0;
+	if (s >= pos || b[s] != ':' || (s + 1 < w->len && b[s + 1] == ':'))
+		return 0;
+	return ipv6_at(w, s + 1, pos);
 }

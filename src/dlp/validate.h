@@ -42,9 +42,9 @@ bool cu_dlp_valid_cn_uscc(const char *s, size_t n);
 bool cu_dlp_valid_org_code(const char *s, size_t n);
 
 /* ISO 13616: country code, its length, mod 97 == 1 (upper case). */
+bool cu_dlp_valid_iban(const char *s, size_t n);
 /* The IBAN length of the country whose code starts s (2 bytes), or 0. */
 size_t cu_dlp_iban_length(const char *s);
-bool cu_dlp_valid_iban(const char *s, size_t n);
 /* SSA rules: AAA-GG-SSSS digits without separators (9 digits). */
 bool cu_dlp_valid_us_ssn(const char *s, size_t n);
 

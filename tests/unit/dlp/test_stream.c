@@ -24,10 +24,6 @@ static const char rules[] =
 	"{\"keywords\":{\"secret\":[\"机密\",\"confidential\"]},"
 	"\"custom\":{\"order\":\"ORD-[0-9]{8}\"}}";
 
-struct rec {
-	struct cu_buf text;
-};
-
 static int rec_found(void *ctx, const struct cu_dlp_finding *f)
 {
 	struct cu_buf *b = ctx;
