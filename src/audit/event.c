@@ -35,6 +35,7 @@ static const struct cu_audit_type_info types[CU_AUDIT_TYPE__COUNT] = {
 	[CU_AUDIT_BACKUP_CREATE] = { "backup.create", CU_AUDIT_MOD_BACKUP, "创建备份", "create backup" },
 	[CU_AUDIT_APPROVAL_REQUEST] = { "approval.request", CU_AUDIT_MOD_RECORDS, "申请审批", "request approval" },
 	[CU_AUDIT_APPROVAL_DECIDE] = { "approval.decide", CU_AUDIT_MOD_RECORDS, "审批决定", "decide approval" },
+	[CU_AUDIT_SETTINGS_CHANGE] = { "settings.change", CU_AUDIT_MOD_USERS, "修改安全设置", "change security settings" },
 	[CU_AUDIT_SYSTEM_START] = { "system.start", CU_AUDIT_MOD_SYSTEM, "系统启动", "system start" },
 	[CU_AUDIT_SYSTEM_STOP] = { "system.stop", CU_AUDIT_MOD_SYSTEM, "系统停止", "system stop" },
 };

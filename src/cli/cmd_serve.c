@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "audit/audit.h"
 #include "http/http.h"
 #include "policy/roles.h"
 #include "store/store.h"
@@ -19,14 +20,19 @@
 const char cu_usage_serve[] =
 	"usage: custos serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F]\n"
 	"                    [--plain-http] [--threads N] [--db URL]\n"
-	"                    [--key-file F | --passphrase-file F]\n"
+	"                    [--key-file F | --passphrase-file F] [--audit-noop]\n"
 	"\n"
 	"Serve the HTTPS JSON API on HOST:PORT (default 127.0.0.1:8443) with the\n"
 	"certificate made by 'custos init' unless --tls-cert/--tls-key are given.\n"
 	"--plain-http is refused unless HOST is a loopback address.\n"
 	"The master key comes as for 'custos init'; a wrong one fails at once\n"
 	"with exit status 1.  SIGTERM or SIGINT let in-flight requests finish,\n"
-	"then the server exits with status 0.\n";
+	"then the server exits with status 0.\n"
+	"\n"
+	"Every API request is recorded in the operation log (DIR/audit); if a record\n"
+	"cannot be written the request is refused with 503 and so is every later one.\n"
+	"--audit-noop replaces the log with a sink that keeps nothing: for the\n"
+	"audit benchmark only, never in production.\n";
 
 static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
 {
@@ -47,6 +53,25 @@ static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *por
 	host[hl] = '\0';
 	*port = (uint16_t)p;
 	return CU_OK;
+}
+
+static void audit_failed(void *ctx, int err)
+{
+	(void)ctx;
+	cu_error("ALERT: the operation log can no longer be written (%s); every request is "
+		 "refused with 503 until it is fixed and the server restarted", cu_strerror(err));
+}
+
+static int system_event(struct cu_audit *a, enum cu_audit_type t, const char *code)
+{
+	struct cu_audit_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.actor.name = "system";
+	ev.actor.auth = CU_AUDIT_AUTH_NONE;
+	ev.result = CU_AUDIT_SUCCESS;
+	ev.reason_code = code;
+	return cu_audit_append(a, &ev, NULL);
 }
 
 /* Keep secrets out of swap and core dumps, and away from ptrace. */
@@ -71,9 +96,12 @@ int cu_cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'D' },
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "audit-noop", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct cu_audit_opts ao = { 0 };
+	struct cu_audit *audit = NULL;
 	const char *dir = NULL, *listen = "127.0.0.1:8443", *certf = NULL, *keyf = NULL, *db = NULL;
 	struct cu_keyopts ko = { NULL, NULL };
 	struct cu_http_opts ho = { 0 };
@@ -97,6 +125,7 @@ int cu_cmd_serve(int argc, char **argv)
 		case 'c': certf = optarg; break;
 		case 'k': keyf = optarg; break;
 		case 'P': ho.plain = true; break;
+		case 'N': ao.noop = true; break;
 		case 'D': db = optarg; break;
 		case 'K': ko.key_file = optarg; break;
 		case 'p': ko.passphrase_file = optarg; break;
@@ -144,7 +173,21 @@ int cu_cmd_serve(int argc, char **argv)
 		cu_cli_fail("cannot start: %s", cu_strerror(r));
 		goto out;
 	}
+	ao.on_failure = audit_failed;
+	if ((r = cu_audit_open(dir, kr, &ao, &audit))) {
+		cu_cli_fail("cannot open the operation log: %s%s", cu_strerror(r),
+			    r == CU_ERR_INTEGRITY ? " (run 'custos audit verify')" : "");
+		goto out;
+	}
+	if (ao.noop)
+		cu_warn("serve: --audit-noop: NOTHING IS BEING AUDITED (benchmark mode)");
+	if ((r = system_event(audit, CU_AUDIT_SYSTEM_START, ao.noop ? "audit_noop" : "ok"))) {
+		cu_cli_fail("cannot write to the operation log: %s", cu_strerror(r));
+		goto out;
+	}
 	cu_accounts_set_privileged(acc, cu_roles_privileged, store);
+	app.audit = audit;
+	app.data_dir = dir;
 	app.store = store;
 	app.kr = kr;
 	app.vault = vault;
@@ -168,9 +211,15 @@ int cu_cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	cu_info("serve: %s received, finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	cu_http_stop(http, 10000);
-	cu_info("serve: stopped");
 	rc = CU_EXIT_OK;
+	if (system_event(audit, CU_AUDIT_SYSTEM_STOP, "ok"))
+		rc = CU_EXIT_FAIL;
+	cu_info("serve: stopped");
 out:
+	if (audit && cu_audit_close(audit)) {
+		cu_error("serve: the operation log did not close cleanly");
+		rc = CU_EXIT_FAIL;
+	}
 	cu_accounts_free(acc);
 	cu_vault_free(vault);
 	cu_store_close(store);

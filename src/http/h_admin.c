@@ -47,6 +47,7 @@ static int decide(struct cu_req *r, bool approve)
 	json_t *o;
 	int rc;
 
+	snprintf(r->audit_approval, sizeof(r->audit_approval), "%s", r->params[0]);
 	rc = cu_approval_get(r->app->store, r->params[0], &ap);
 	if (rc == CU_ERR_NOT_FOUND)
 		return cu_req_error(r, rc, NULL, "no such approval request");
@@ -66,6 +67,8 @@ static int decide(struct cu_req *r, bool approve)
 	if (rc)
 		return rc;
 	o = cu_approval_json(&ap);
+	r->audit_collection = "users";
+	snprintf(r->audit_record, sizeof(r->audit_record), "%.47s", ap.target);
 	if (approve) {
 		rc = execute(r, &ap, o);
 		if (cu_approval_finish(r->app->store, ap.id, rc == CU_OK))

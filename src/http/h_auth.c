@@ -2,6 +2,7 @@
 #include "http/routes.h"
 #include "core/log.h"
 #include "crypto/crypto.h"
+#include "core/util.h"
 
 #define SESSION_COOKIE "__Host-custos_session"
 
@@ -31,6 +32,8 @@ int cu_h_login(struct cu_req *r)
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
 	if (cu_json_get_str(r->json, "username", &user))
 		return cu_req_error(r, CU_ERR_INVALID, "username", "username must be a string");
+	if (cu_name_valid(user))
+		snprintf(r->audit_actor_name, sizeof(r->audit_actor_name), "%s", user);
 	if (cu_json_get_str(r->json, "password", &pass) || strlen(pass) > CU_MAX_PASSWORD_BYTES)
 		return cu_req_error(r, CU_ERR_INVALID, "password", "password must be a string");
 	rc = cu_json_get_str(r->json, "totp", &totp);

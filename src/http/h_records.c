@@ -67,6 +67,8 @@ static int check_reveal(struct cu_req *r, const struct cu_schema *s, const char 
 		return cu_req_error(r, CU_ERR_INVALID, "reason",
 				    "revealing a field needs ?reason= (3-256 characters)");
 	*reveal = rv;
+	r->audit_event = "record.reveal";
+	r->audit_reason = reason;
 	return CU_OK;
 }
 

@@ -5,6 +5,12 @@
 #include "policy/approvals.h"
 #include "policy/roles.h"
 
+static void target(struct cu_req *r, const char *username)
+{
+	r->audit_collection = "users";
+	snprintf(r->audit_record, sizeof(r->audit_record), "%s", username);
+}
+
 /* Modules a user's roles carry (0 for unknown users). */
 static int user_modules(struct cu_req *r, const char *username, unsigned *mods)
 {
@@ -95,6 +101,7 @@ int cu_h_user_create(struct cu_req *r)
 		rc = cu_accounts_user_create(r->app->accounts, name, display ? display : "",
 					     dept ? dept : "", roles, false, &nu);
 	json_decref(roles);
+	target(r, name);
 	if (rc == CU_ERR_EXISTS)
 		return cu_req_error(r, rc, "username", "a user with this name exists");
 	if (rc)
@@ -134,6 +141,7 @@ int cu_h_user_get(struct cu_req *r)
 static int set_status(struct cu_req *r, bool active)
 {
 	int rc;
+	target(r, r->params[0]);
 	if (!active && strcmp(r->params[0], r->who.username) == 0)
 		return cu_req_error(r, CU_ERR_CONFLICT, NULL, "you cannot disable yourself");
 	if ((rc = may_act_on(r, r->params[0])))
@@ -165,10 +173,12 @@ int cu_h_user_roles(struct cu_req *r)
 	unsigned newmods, oldmods;
 	int rc;
 
+	target(r, r->params[0]);
 	if (cu_json_only_keys(r->json, keys, &bad))
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
 	if (cu_json_get_str(r->json, "reason", &reason) == CU_ERR_INVALID)
 		return cu_req_error(r, CU_ERR_INVALID, "reason", "reason must be a string");
+	r->audit_reason = reason;
 	if ((rc = may_act_on(r, r->params[0])) || (rc = check_roles(r, roles, &newmods)))
 		return rc;
 	if ((rc = user_modules(r, r->params[0], &oldmods)))
@@ -182,6 +192,8 @@ int cu_h_user_roles(struct cu_req *r)
 		json_decref(params);
 		if (rc)
 			return rc;
+		r->audit_event = "approval.request";
+		snprintf(r->audit_approval, sizeof(r->audit_approval), "%s", id);
 		o = json_pack("{s:s,s:s,s:s}", "status", "pending_approval", "approval_id", id,
 			      "message", "changing administrative roles needs a second administrator's "
 					 "approval (POST /v1/approvals/ID/approve)");
@@ -198,6 +210,7 @@ int cu_h_user_reset_password(struct cu_req *r)
 	char *pw = NULL;
 	json_t *o;
 	int rc;
+	target(r, r->params[0]);
 	if ((rc = may_act_on(r, r->params[0])))
 		return rc;
 	if ((rc = cu_accounts_user_reset_password(r->app->accounts, r->params[0], &pw)))
@@ -211,6 +224,7 @@ int cu_h_user_reset_password(struct cu_req *r)
 int cu_h_user_reset_totp(struct cu_req *r)
 {
 	int rc;
+	target(r, r->params[0]);
 	if ((rc = may_act_on(r, r->params[0])))
 		return rc;
 	if ((rc = cu_accounts_user_reset_totp(r->app->accounts, r->params[0])))
@@ -226,6 +240,7 @@ int cu_h_user_delete(struct cu_req *r)
 	json_t *params, *o;
 	int rc;
 
+	target(r, r->params[0]);
 	if (cu_json_only_keys(r->json, keys, &bad))
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
 	if (cu_json_get_str(r->json, "confirm", &confirm) || strcmp(confirm, r->params[0]) != 0)
@@ -244,11 +259,13 @@ int cu_h_user_delete(struct cu_req *r)
 	if ((rc = may_act_on(r, r->params[0])))
 		return rc;
 	params = json_pack("{s:s}", "reassign_to", to);
+	r->audit_reason = reason;
 	rc = cu_approval_request(r->app->store, "user.delete", r->params[0], params, reason,
 				 r->who.username, CU_APPROVAL_TTL_S, &id);
 	json_decref(params);
 	if (rc)
 		return rc;
+	snprintf(r->audit_approval, sizeof(r->audit_approval), "%s", id);
 	o = json_pack("{s:s,s:s,s:s}", "status", "pending_approval", "approval_id", id, "message",
 		      "a second administrator must approve (POST /v1/approvals/ID/approve)");
 	cu_free(id);

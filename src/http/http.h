@@ -23,7 +23,8 @@ struct cu_app {
 	const struct cu_keyring *kr;
 	struct cu_vault *vault;
 	struct cu_accounts *accounts;
-	struct cu_audit *audit;     /* NULL: auditing off (tests of other parts) */
+	struct cu_audit *audit;     /* the operation log; every /v1 request is recorded */
+	const char *data_dir;       /* for reading the operation log */
 	const struct cu_dlp *dlp;   /* NULL: /v1/scan answers 503 */
 };
 

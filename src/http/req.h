@@ -18,6 +18,7 @@
 #define CU_MAX_PATH_PARAMS 4
 
 struct MHD_Connection;
+struct cu_route;
 
 struct cu_req {
 	struct cu_app *app;
@@ -49,6 +50,11 @@ struct cu_req {
 	char audit_subject[64];
 	char audit_fields[512];
 	const char *audit_purpose;
+	const char *audit_event;      /* overrides the route's event (e.g. record.reveal) */
+	const char *audit_reason;     /* justification given (?reason=) */
+	char audit_approval[40];
+	char audit_actor_name[CU_MAX_NAME_BYTES + 1]; /* who tried, before authentication */
+	const struct cu_route *route; /* the matched route, if any */
 };
 
 /* A query-string argument, or NULL. */

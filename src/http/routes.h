@@ -67,6 +67,15 @@ int cu_h_role_get(struct cu_req *r);
 int cu_h_role_put(struct cu_req *r);
 int cu_h_role_delete(struct cu_req *r);
 
+/* The operation log (audit_glue.c): is it writable, and record r. */
+CU_WUR int cu_http_audit_ready(struct cu_req *r);
+CU_WUR int cu_http_audit(struct cu_req *r, int rc, int status);
+
+int cu_h_audit_query(struct cu_req *r);
+int cu_h_audit_report_subject(struct cu_req *r);
+int cu_h_audit_report_actor(struct cu_req *r);
+int cu_h_audit_verify(struct cu_req *r);
+
 /* Replace the session cookie with a new session id (privilege change). */
 void cu_req_set_session_cookie(struct cu_req *r, const char *sid);
 

@@ -277,6 +277,12 @@ static int dispatch(struct cu_req *r)
 	if (!found)
 		return path_seen ? cu_req_error(r, CU_ERR_METHOD, NULL, "method not allowed here")
 				 : cu_req_error(r, CU_ERR_NOT_FOUND, NULL, "no such endpoint");
+	r->route = found;
+	/* Fail closed: no log, no service. */
+	if (found->event && cu_http_audit_ready(r))
+		return cu_req_error(r, CU_ERR_UNAVAILABLE, NULL,
+				    "the operation log cannot be written; the service refuses "
+				    "requests until it is fixed");
 	if (r->body_too_large)
 		return cu_req_error(r, CU_ERR_TOO_LARGE, NULL, "request body larger than %u bytes",
 				    CU_MAX_BODY_BYTES);
@@ -381,6 +387,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (!r->status)
 		r->status = 200;
+	if (cu_http_audit(r, rc, r->status)) {
+		json_decref(r->resp);
+		cu_free(r->raw_body);
+		r->raw_body = NULL;
+		r->raw_type = NULL;
+		if (r->set_cookie) {
+			cu_memzero(r->set_cookie, strlen(r->set_cookie));
+			cu_free(r->set_cookie);
+			r->set_cookie = NULL;
+		}
+		r->resp = error_body(CU_ERR_UNAVAILABLE, NULL,
+				     "the operation log cannot be written; nothing is served until it is");
+		r->status = 503;
+	}
 	m_latency_us += (cu_time_mono_ms() - t0) * 1000;
 	return send_json(h, r, r->status, r->resp);
 }

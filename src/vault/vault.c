@@ -239,6 +239,11 @@ static char *subject_id(const struct cu_keyring *kr, const char *ref)
 	return id;
 }
 
+char *cu_vault_subject_id(struct cu_vault *v, const char *ref)
+{
+	return subject_id(v->kr, ref);
+}
+
 struct dek_row {
 	bool found, erased;
 	uint8_t wrapped[CU_WRAPPED_DEK_BYTES];

@@ -59,6 +59,10 @@ CU_WUR int cu_vault_record_delete(struct cu_vault *v, const char *collection, co
 CU_WUR int cu_vault_record_find(struct cu_vault *v, const char *collection, const char *field,
 				const char *text, size_t limit, json_t **ids,
 				struct cu_errinfo *ei);
+/* The stored id ("s_...") of the data subject with reference ref: a keyed
+ * hash, so logs and reports name subjects without the caller's id. */
+char *cu_vault_subject_id(struct cu_vault *v, const char *ref);
+
 /* Ids of records in a collection, in id order after `after` (may be NULL). */
 CU_WUR int cu_vault_record_list(struct cu_vault *v, const char *collection, const char *after,
 				size_t limit, json_t **ids);

@@ -293,7 +293,8 @@ CU_TEST(vocabulary)
 		"collection.delete", "user.create", "user.disable", "user.enable", "user.delete",
 		"user.passwd", "user.reset_totp", "role.change", "token.create", "token.revoke",
 		"scan.run", "audit.read", "audit.purge", "key.rotate", "backup.create",
-		"approval.request", "approval.decide", "system.start", "system.stop",
+		"approval.request", "approval.decide", "settings.change", "system.start",
+		"system.stop",
 	};
 	enum cu_audit_type t;
 	enum cu_audit_module m;
