@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "audit/audit.h"
+#include "dlp/dlp.h"
 #include "http/http.h"
 #include "policy/roles.h"
 #include "store/store.h"
@@ -28,6 +29,9 @@ const char cu_usage_serve[] =
 	"The master key comes as for 'custos init'; a wrong one fails at once\n"
 	"with exit status 1.  SIGTERM or SIGINT let in-flight requests finish,\n"
 	"then the server exits with status 0.\n"
+	"\n"
+	"POST /v1/scan uses the detectors of 'custos scan' plus the user rules in\n"
+	"DIR/dlp-rules.json when that file exists (see docs/scan.md).\n"
 	"\n"
 	"Every API request is recorded in the operation log (DIR/audit); if a record\n"
 	"cannot be written the request is refused with 503 and so is every later one.\n"
@@ -74,6 +78,31 @@ static int system_event(struct cu_audit *a, enum cu_audit_type t, const char *co
 	return cu_audit_append(a, &ev, NULL);
 }
 
+/* The scanner of POST /v1/scan, with DIR/dlp-rules.json if present. */
+static int open_dlp(const char *dir, struct cu_dlp **out)
+{
+	struct cu_dlp_opts o;
+	char *path = cu_data_path(dir, "dlp-rules.json"), *rules = NULL, why[256];
+	size_t len = 0;
+	int r;
+
+	cu_dlp_opts_init(&o);
+	r = cu_file_read(path, 16u << 20, &rules, &len);
+	if (r && r != CU_ERR_NOT_FOUND) {
+		cu_cli_fail("cannot read %s: %s", path, cu_strerror(r));
+		cu_free(path);
+		return r;
+	}
+	o.rules = rules;
+	o.rules_len = len;
+	r = cu_dlp_new(&o, out, why, sizeof(why));
+	if (r)
+		cu_cli_fail("cannot build the scanner from %s: %s", path, why);
+	cu_free(rules);
+	cu_free(path);
+	return r;
+}
+
 /* Keep secrets out of swap and core dumps, and away from ptrace. */
 static void harden_process(void)
 {
@@ -102,6 +131,7 @@ int cu_cmd_serve(int argc, char **argv)
 	};
 	struct cu_audit_opts ao = { 0 };
 	struct cu_audit *audit = NULL;
+	struct cu_dlp *dlp = NULL;
 	const char *dir = NULL, *listen = "127.0.0.1:8443", *certf = NULL, *keyf = NULL, *db = NULL;
 	struct cu_keyopts ko = { NULL, NULL };
 	struct cu_http_opts ho = { 0 };
@@ -185,7 +215,10 @@ int cu_cmd_serve(int argc, char **argv)
 		cu_cli_fail("cannot write to the operation log: %s", cu_strerror(r));
 		goto out;
 	}
+	if ((r = open_dlp(dir, &dlp)))
+		goto out;
 	cu_accounts_set_privileged(acc, cu_roles_privileged, store);
+	app.dlp = dlp;
 	app.audit = audit;
 	app.data_dir = dir;
 	app.store = store;
@@ -220,6 +253,7 @@ out:
 		cu_error("serve: the operation log did not close cleanly");
 		rc = CU_EXIT_FAIL;
 	}
+	cu_dlp_free(dlp);
 	cu_accounts_free(acc);
 	cu_vault_free(vault);
 	cu_store_close(store);

@@ -52,6 +52,7 @@ const struct cu_route cu_routes[] = {
 	  "audit.read", "audit" },
 	{ "GET", "/v1/audit/reports/actor/{}", cu_h_audit_report_actor, 0, CU_MOD_AUDIT, "audit.read",
 	  "audit" },
+	{ "POST", "/v1/scan", cu_h_scan, J, 0, "scan.run", "dlp" },
 	{ "POST", "/v1/tokens", cu_h_token_create, J, U, "token.create", "users" },
 	{ "GET", "/v1/tokens", cu_h_token_list, 0, U, NULL, "users" },
 	{ "DELETE", "/v1/tokens/{}", cu_h_token_revoke, 0, U, "token.revoke", "users" },
