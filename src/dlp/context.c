@@ -149,11 +149,12 @@ static void ctx_scan(const struct cu_dlp *d, const unsigned char *b, size_t len,
 			break;
 		}
 	for (size_t p = from; p + 1 < to; p++) {
-		unsigned pair = (unsigned)lower(b[p]) << 8 | lower(b[p + 1]);
+		unsigned pair;
 		if (p == s) {
 			p = e - 1;
 			continue;
 		}
+		pair = (unsigned)lower(b[p]) << 8 | lower(b[p + 1]);
 		if (!(d->ctx_pair[pair >> 3] & (1u << (pair & 7))))
 			continue;
 		for (unsigned i = d->ctx_head[bucket(b[p], b[p + 1])]; i; i = d->ctx_next[i - 1]) {

@@ -9,7 +9,8 @@
  *   - each group on its own, unless it is hyphen-joined to a neighbour
  *     (then it is part of a longer identifier such as an order number);
  *   - each maximal hyphen-joined run of groups;
- *   - the whole cluster when all its joints are spaces.
+ *   - the whole cluster when all its joints are spaces (or, for three or
+ *     more groups, when they mix spaces and hyphens).
  * A candidate is then tried against the types whose length and grouping
  * it has, and reported only when its check digits validate.
  */
@@ -345,6 +346,9 @@ static void evaluate(struct cu_dlp_win *w, struct run *r, char rj)
 		classify(w, r, 0, k, ' ');
 		if (is_plus86(w, GRP(r, 0)))
 			classify(w, r, 1, k - 1, ' ');
+	} else if (rj == 0 && k >= 3 && k <= MAXRUN && r->hrun != k && first_ok) {
+		/* mixed joints, "0755-8234 5678": the whole cluster only */
+		classify(w, r, 0, k, '?');
 	}
 }
 

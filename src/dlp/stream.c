@@ -59,6 +59,15 @@ static int cmp_cand(const void *a, const void *b)
 	return (x->type_id > y->type_id) - (x->type_id < y->type_id);
 }
 
+/* Detectors mostly emit in order already; skip the sort then. */
+static bool sorted(const struct cu_dlp_cand *c, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_cand(&c[i - 1], &c[i]) > 0)
+			return false;
+	return true;
+}
+
 /* Write the original bytes [em->masked, upto), all inside the window. */
 static int pass_through(struct emit *em, uint64_t upto)
 {
@@ -124,7 +133,7 @@ static int emit_window(struct emit *em, const unsigned char *buf, size_t len,
 	cu_dlp_scan_window(w);
 	if (w->err)
 		return w->err;
-	if (w->ncand > 1)
+	if (!sorted(w->cands, w->ncand))
 		qsort(w->cands, w->ncand, sizeof(*w->cands), cmp_cand);
 	for (size_t i = 0; i < w->ncand && !r; i++) {
 		if (i > 0 && cmp_cand(&w->cands[i], &w->cands[i - 1]) == 0)
