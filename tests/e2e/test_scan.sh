@@ -69,6 +69,12 @@ set -e
 check "unreadable file: exit 1" [ "$rc" = 1 ]
 check "unreadable file reported on stderr" grep -q 'missing.txt' err.txt
 check "scan continues after an unreadable file" grep -q '"file":"one.txt"' <<<"$out"
+set +e
+"$CUSTOS" scan - < tree > /dev/null 2>err.txt
+rc=$?
+set -e
+check "read error mid-stream (stdin is a directory): exit 1" [ "$rc" = 1 ]
+check "read error reported" grep -q 'error reading -' err.txt
 if [ "$(id -u)" != 0 ]; then
 	cp one.txt locked.txt && chmod 000 locked.txt
 	check "permission denied: exit 1" status 1 "$CUSTOS" scan locked.txt
