@@ -45,6 +45,8 @@ const char cu_usage_scan[] =
 #define RULES_MAX (16u * 1024u * 1024u)
 #define MAX_DEPTH 256
 
+static char outbuf[1u << 20];
+
 struct progress {
 	bool on;
 	uint64_t total, done;
@@ -472,6 +474,10 @@ int cu_cmd_scan(int argc, char **argv)
 		}
 	if ((rc = parse_opts(argc, argv, &o)) || (rc = build(&o, &d)))
 		goto out;
+	/* Findings can be as many as one per hundred input bytes: write
+	 * them in large blocks unless a person is watching. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	sc.d = d;
 	sc.fmt = o.fmt;
 	sc.chunk = cu_malloc(READ_CHUNK);
