@@ -75,7 +75,8 @@ static const struct cu_dlp_ctxword words[] = {
 	W("流水", -1), W("编号", -1), W("序列", -1), W("发票", -1), W("批次", -1), W("序列号", -1),
 	W("工单", -1), W("合同号", -1), W("型号", -1), W("order", -1),
 	W("tracking", -1), W("invoice", -1), W("serial", -1), W("sku", -1),
-	W("batch", -1), W("ref", -1), W("ticket", -1),
+	W("batch", -1), W("ref", -1), W("ticket", -1), W("版本", -1),
+	W("version", -1), W("build", -1),
 };
 
 static inline unsigned char lower(unsigned char c)
