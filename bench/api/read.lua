@@ -1,0 +1,18 @@
+-- GET /v1/collections/customers/records/{id} for a random preloaded id:
+-- unwrap the subject's DEK, open four sealed fields, mask them.
+local common = require "common"
+
+local ids
+
+function setup(thread) common.setup(thread) end
+
+function init(args)
+	common.init(true)
+	ids = common.data().ids
+end
+
+function request()
+	return wrk.format("GET", "/v1/collections/customers/records/" .. ids[math.random(#ids)])
+end
+
+function done(s, l, r) common.done(s, l, r) end
