@@ -32,6 +32,7 @@ struct cu_security {
 	int session_idle;       /* seconds */
 	int session_absolute;   /* seconds */
 	char require_2fa[16];   /* "all" | "privileged" (users with any admin module) */
+	bool reveal_step_up;    /* revealing highly sensitive fields needs a fresh code */
 };
 json_t *cu_security_to_json(const struct cu_security *s);
 
@@ -137,6 +138,10 @@ CU_WUR int cu_accounts_totp_confirm(struct cu_accounts *a, const struct cu_princ
 				    const char *code, json_t **recovery);
 /* Has p finished enrolment (password changed and TOTP enrolled)? */
 CU_WUR int cu_accounts_enrolled(struct cu_accounts *a, const char *user_id, bool *done);
+
+/* A fresh TOTP code for a sensitive act (reveal of highly sensitive
+ * data): verified and consumed like a login code. */
+CU_WUR int cu_accounts_step_up(struct cu_accounts *a, const char *user_id, const char *code);
 
 /* Login alerts and other notices for the account owner. */
 CU_WUR int cu_accounts_notify(struct cu_accounts *a, const char *user_id, const char *kind,

@@ -293,3 +293,30 @@ int cu_accounts_notifications(struct cu_accounts *a, const char *user_id, json_t
 		*out = arr;
 	return r;
 }
+
+int cu_accounts_step_up(struct cu_accounts *a, const char *user_id, const char *code)
+{
+	struct cu_conn *c = NULL;
+	struct user_row u;
+	int64_t step = 0, n = 0;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	if ((r = cu_store_acquire(a->store, &c)) || (r = cu_acc_load_user(a, c, user_id, true, &u)))
+		goto out;
+	if (!u.totp_enrolled) {
+		r = CU_ERR_AUTH;
+		goto out;
+	}
+	if ((r = cu_acc_totp_verify(a, u.id, u.totp, u.totplen, false, code, u.last_step, &step)))
+		goto out;
+	struct cu_val args[] = { CU_VTEXT(u.id), CU_VINT(step) };
+	if ((r = cu_conn_exec(c, "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND "
+				 "totp_last_step < ?2", args, 2, &n)))
+		goto out;
+	r = n == 1 ? CU_OK : CU_ERR_AUTH;
+out:
+	cu_store_release(a->store, c);
+	cu_acc_user_release(&u);
+	return r == CU_ERR_NOT_FOUND || r == CU_ERR_INTEGRITY ? CU_ERR_AUTH : r;
+}

@@ -18,18 +18,20 @@ static void defaults(struct cu_security *s)
 
 json_t *cu_security_to_json(const struct cu_security *s)
 {
-	return json_pack("{s:o,s:i,s:i,s:i,s:i,s:i,s:s}", "password_policy",
+	return json_pack("{s:o,s:i,s:i,s:i,s:i,s:i,s:s,s:b}", "password_policy",
 			 cu_pwpolicy_to_json(&s->pw), "lockout_threshold", s->lockout_threshold,
 			 "lockout_seconds", s->lockout_seconds, "ip_threshold", s->ip_threshold,
 			 "session_idle_seconds", s->session_idle, "session_absolute_seconds",
-			 s->session_absolute, "require_2fa", s->require_2fa);
+			 s->session_absolute, "require_2fa", s->require_2fa, "reveal_step_up",
+			 s->reveal_step_up);
 }
 
 static int from_json(const json_t *j, struct cu_security *s, char *why, size_t n)
 {
 	static const char *const keys[] = { "password_policy", "lockout_threshold", "lockout_seconds",
 					    "ip_threshold", "session_idle_seconds",
-					    "session_absolute_seconds", "require_2fa", NULL };
+					    "session_absolute_seconds", "require_2fa", "reveal_step_up",
+					    NULL };
 	static const struct {
 		const char *key;
 		size_t off;
@@ -69,6 +71,11 @@ static int from_json(const json_t *j, struct cu_security *s, char *why, size_t n
 		snprintf(s->require_2fa, sizeof(s->require_2fa), "%s", req);
 	else if (r != CU_ERR_NOT_FOUND) {
 		snprintf(why, n, "require_2fa must be all or privileged");
+		return CU_ERR_INVALID;
+	}
+	r = cu_json_get_bool(j, "reveal_step_up", &s->reveal_step_up);
+	if (r && r != CU_ERR_NOT_FOUND) {
+		snprintf(why, n, "reveal_step_up must be true or false");
 		return CU_ERR_INVALID;
 	}
 	if (s->session_idle > s->session_absolute) {

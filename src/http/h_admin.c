@@ -2,14 +2,30 @@
 #include "http/routes.h"
 #include "policy/approvals.h"
 #include "policy/roles.h"
-#include "vault/schema.h"
+#include "vault/vault.h"
 
 /* The module an approver needs for each kind of request. */
 static unsigned module_for(const char *action)
 {
 	if (strcmp(action, "user.delete") == 0 || strcmp(action, "role.change") == 0)
 		return CU_MOD_USERS;
-	return CU_MOD_ALL;
+	if (strcmp(action, "collection.delete") == 0)
+		return CU_MOD_COLLECTIONS;
+	return 0; /* data acts: decided by permissions on the collection */
+}
+
+/* May r decide on ap?  Module acts need the module; data acts need the
+ * same permission on the collection that the requester needed. */
+static bool may_decide(struct cu_req *r, const struct cu_approval *ap)
+{
+	unsigned m = module_for(ap->action);
+	if (m)
+		return (r->who.modules & m) != 0;
+	if (strcmp(ap->action, "records.export") == 0)
+		return cu_grants_allow(&r->grants, ap->target, "*", CU_PERM_EXPORT, NULL, 0);
+	if (strcmp(ap->action, "records.delete") == 0)
+		return cu_grants_allow(&r->grants, ap->target, "*", CU_PERM_DELETE, NULL, 0);
+	return false;
 }
 
 int cu_h_approval_list(struct cu_req *r)
@@ -38,6 +54,27 @@ static int execute(struct cu_req *r, struct cu_approval *ap, json_t *out)
 	if (strcmp(ap->action, "role.change") == 0)
 		return cu_accounts_user_set_roles(r->app->accounts, ap->target,
 						  json_object_get(ap->params, "roles"));
+	if (strcmp(ap->action, "collection.delete") == 0) {
+		int64_t n = 0;
+		rc = cu_vault_collection_delete(r->app->vault, ap->target, &n);
+		if (!rc)
+			json_object_set_new(out, "records_deleted", json_integer(n));
+		return rc;
+	}
+	if (strcmp(ap->action, "records.delete") == 0) {
+		size_t i;
+		json_t *id;
+		int64_t n = 0;
+		json_array_foreach(json_object_get(ap->params, "ids"), i, id) {
+			rc = cu_vault_record_delete(r->app->vault, ap->target, json_string_value(id));
+			if (rc == CU_OK)
+				n++;
+			else if (rc != CU_ERR_NOT_FOUND)
+				return rc;
+		}
+		json_object_set_new(out, "records_deleted", json_integer(n));
+		return CU_OK;
+	}
 	return CU_ERR_UNSUPPORTED;
 }
 
@@ -53,7 +90,7 @@ static int decide(struct cu_req *r, bool approve)
 		return cu_req_error(r, rc, NULL, "no such approval request");
 	if (rc)
 		return rc;
-	if (!(r->who.modules & module_for(ap.action))) {
+	if (!may_decide(r, &ap)) {
 		cu_approval_release(&ap);
 		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
 				    "you do not have the permission this request needs");
@@ -67,9 +104,13 @@ static int decide(struct cu_req *r, bool approve)
 	if (rc)
 		return rc;
 	o = cu_approval_json(&ap);
-	r->audit_collection = "users";
-	snprintf(r->audit_record, sizeof(r->audit_record), "%.47s", ap.target);
-	if (approve) {
+	snprintf(r->audit_collection_buf, sizeof(r->audit_collection_buf), "%.64s",
+		 module_for(ap.action) == CU_MOD_USERS ? "users" : ap.target);
+	r->audit_collection = r->audit_collection_buf;
+	if (module_for(ap.action) == CU_MOD_USERS)
+		snprintf(r->audit_record, sizeof(r->audit_record), "%.47s", ap.target);
+	/* An approved export runs when its requester downloads it. */
+	if (approve && strcmp(ap.action, "records.export") != 0) {
 		rc = execute(r, &ap, o);
 		if (cu_approval_finish(r->app->store, ap.id, rc == CU_OK))
 			rc = rc ? rc : CU_ERR_IO;

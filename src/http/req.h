@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "accounts/accounts.h"
 #include "http/http.h"
+#include "policy/policy.h"
 
 #define CU_MAX_PATH_PARAMS 4
 
@@ -32,6 +33,7 @@ struct cu_req {
 	json_t *json;                 /* parsed body, when the route takes one */
 	bool authed;
 	struct cu_principal who;
+	struct cu_grants grants;      /* merged from who.roles for this request */
 	char request_id[24];
 	char source[64];              /* client address */
 	char user_agent[128];
@@ -46,6 +48,7 @@ struct cu_req {
 	char err_msg[256];
 	/* audit details a handler adds (names only, never values) */
 	const char *audit_collection;
+	char audit_collection_buf[CU_MAX_NAME_BYTES + 1];
 	char audit_record[48];
 	char audit_subject[64];
 	char audit_fields[512];

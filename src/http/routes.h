@@ -71,6 +71,15 @@ int cu_h_role_delete(struct cu_req *r);
 CU_WUR int cu_http_audit_ready(struct cu_req *r);
 CU_WUR int cu_http_audit(struct cu_req *r, int rc, int status);
 
+int cu_h_policy_explain(struct cu_req *r);
+int cu_h_purpose_list(struct cu_req *r);
+int cu_h_purpose_create(struct cu_req *r);
+int cu_h_consent_set(struct cu_req *r);
+int cu_h_consent_list(struct cu_req *r);
+int cu_h_collection_delete(struct cu_req *r);
+int cu_h_export_request(struct cu_req *r);
+int cu_h_bulk_delete_request(struct cu_req *r);
+int cu_h_export_download(struct cu_req *r);
 int cu_h_audit_query(struct cu_req *r);
 int cu_h_audit_report_subject(struct cu_req *r);
 int cu_h_audit_report_actor(struct cu_req *r);

@@ -299,8 +299,9 @@ static int dispatch(struct cu_req *r)
 					    "finish enrolment first: set your own password "
 					    "(POST /v1/me/password) and enrol TOTP (POST /v1/me/totp)");
 		/* Roles are read on every request: changes apply at once. */
-		if ((rc = cu_roles_modules(r->app->store, r->who.roles, &r->who.modules)))
+		if ((rc = cu_grants_load(r->app->store, r->who.roles, &r->grants)))
 			return rc;
+		r->who.modules = r->grants.modules;
 		r->who.is_admin = r->who.modules == CU_MOD_ALL;
 		if (found->need && !(r->who.modules & found->need))
 			return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
@@ -421,6 +422,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->resp);
 	cu_free(r->raw_body);
 	cu_principal_release(&r->who);
+	cu_grants_release(&r->grants);
 	if (r->set_cookie) {
 		cu_memzero(r->set_cookie, strlen(r->set_cookie));
 		cu_free(r->set_cookie);

@@ -92,6 +92,62 @@ bool cu_roles_privileged(void *ctx, const json_t *role_names)
 	return mods != 0;
 }
 
+/* scope, purposes, collections grants and reveal_step_up. */
+static int validate_data(const json_t *def, struct cu_errinfo *ei)
+{
+	static const char *const scopes[] = { "own", "department", "all" };
+	const char *scope = NULL, *coll, *field;
+	json_t *v, *fields, *perms;
+	size_t i;
+	bool b, ok = false;
+	int r;
+
+	r = cu_json_get_str(def, "scope", &scope);
+	if (r == CU_ERR_INVALID)
+		return cu_errinfo_set(ei, r, "scope", "scope must be own, department or all");
+	for (size_t k = 0; scope && k < CU_ARRAY_LEN(scopes); k++)
+		ok |= strcmp(scope, scopes[k]) == 0;
+	if (scope && !ok)
+		return cu_errinfo_set(ei, CU_ERR_INVALID, "scope", "scope must be own, department or all");
+	v = json_object_get(def, "purposes");
+	if (v && !json_is_array(v))
+		return cu_errinfo_set(ei, CU_ERR_INVALID, "purposes", "purposes must be an array");
+	json_array_foreach(v, i, perms)
+		if (!json_is_string(perms) || (strcmp(json_string_value(perms), "*") &&
+					       !cu_name_valid(json_string_value(perms))))
+			return cu_errinfo_set(ei, CU_ERR_INVALID, "purposes", "purposes must be names");
+	if (cu_json_get_bool(def, "reveal_step_up", &b) == CU_ERR_INVALID)
+		return cu_errinfo_set(ei, CU_ERR_INVALID, "reveal_step_up", "must be true or false");
+	v = json_object_get(def, "collections");
+	if (v && !json_is_object(v))
+		return cu_errinfo_set(ei, CU_ERR_INVALID, "collections",
+				      "collections must map collection -> field -> permissions");
+	json_object_foreach(v, coll, fields) {
+		if ((strcmp(coll, "*") && !cu_name_valid(coll)) || !json_is_object(fields))
+			return cu_errinfo_set(ei, CU_ERR_INVALID, "collections",
+					      "'%s' must be a collection name (or *) mapping to an object",
+					      coll);
+		json_object_foreach(fields, field, perms) {
+			json_t *p;
+			size_t k;
+			if ((strcmp(field, "*") && !cu_name_valid(field)) || !json_is_array(perms))
+				return cu_errinfo_set(ei, CU_ERR_INVALID, "collections",
+						      "'%s.%s' must map to an array of permissions",
+						      coll, field);
+			json_array_foreach(perms, k, p) {
+				const char *pn = json_string_value(p);
+				if (!pn || (strcmp(pn, "read_masked") && strcmp(pn, "read") &&
+					    strcmp(pn, "write") && strcmp(pn, "delete") &&
+					    strcmp(pn, "export")))
+					return cu_errinfo_set(ei, CU_ERR_INVALID, "collections",
+							      "permissions are read_masked, read, write, "
+							      "delete and export");
+			}
+		}
+	}
+	return CU_OK;
+}
+
 static int validate(const json_t *def, struct cu_errinfo *ei)
 {
 	static const char *const keys[] = { "name", "description", "modules", "scope", "purposes",
@@ -118,7 +174,7 @@ static int validate(const json_t *def, struct cu_errinfo *ei)
 			return cu_errinfo_set(ei, CU_ERR_INVALID, "modules",
 					      "modules are users, roles, collections, audit, dlp, mail, "
 					      "alerts, backup, keys or *");
-	return CU_OK;
+	return validate_data(def, ei);
 }
 
 int cu_role_put(struct cu_store *s, const json_t *def, const char *actor, struct cu_errinfo *ei,

@@ -145,4 +145,36 @@ static const char v2[] =
 	" ('auditor', '{\"name\":\"auditor\",\"description\":\"Reads the operation log\",\"modules\":[\"audit\"]}', 1, 0, 'system'),"
 	" ('staff', '{\"name\":\"staff\",\"description\":\"Works with customer records (masked)\",\"modules\":[]}', 1, 0, 'system');";
 
-const char *const cu_sqlite_migrations[] = { v1, v2, NULL };
+/* v3: access policy (purposes, consents, data grants in the built-in
+ * roles) and a covering index so lookups use the blind index. */
+static const char v3[] =
+	"DROP INDEX record_fields_lookup;"
+	"CREATE INDEX record_fields_lookup ON record_fields(collection, field, lookup, record_id);"
+	"CREATE TABLE purposes("
+	"  name TEXT PRIMARY KEY,"
+	"  description TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"INSERT INTO purposes(name, description, created_at) VALUES"
+	" ('customer_service', 'Serving the customer who asks (客户服务)', 0),"
+	" ('marketing', 'Marketing to customers who consented (营销)', 0),"
+	" ('analytics', 'Statistics on desensitised data (数据分析)', 0),"
+	" ('compliance', 'Legal and regulatory obligations (合规)', 0);"
+	"CREATE TABLE consents("
+	"  subject TEXT NOT NULL,"
+	"  purpose TEXT NOT NULL,"
+	"  granted_at INTEGER NOT NULL,"
+	"  withdrawn_at INTEGER,"
+	"  source TEXT,"
+	"  PRIMARY KEY(subject, purpose));"
+	"UPDATE roles SET version = version + 1, definition = json_set(definition,"
+	" '$.scope', 'all', '$.purposes', json('[\"*\"]'),"
+	" '$.collections', json('{\"*\":{\"*\":[\"read_masked\",\"read\",\"write\",\"delete\",\"export\"]}}'))"
+	" WHERE name = 'admin';"
+	"UPDATE roles SET version = version + 1, definition = json_set(definition,"
+	" '$.scope', 'own', '$.purposes', json('[\"customer_service\"]'),"
+	" '$.collections', json('{\"*\":{\"*\":[\"read_masked\",\"write\"]}}'))"
+	" WHERE name = 'staff';"
+	"INSERT INTO role_history(name, version, definition, changed_at, changed_by)"
+	" SELECT name, version, definition, 0, 'system' FROM roles WHERE name IN ('admin', 'staff');";
+
+const char *const cu_sqlite_migrations[] = { v1, v2, v3, NULL };

@@ -773,3 +773,84 @@ out:
 		*ids = a;
 	return r;
 }
+
+struct meta_ctx {
+	bool found;
+	char *owner;
+	json_t *related;
+	char subject[64];
+};
+
+static int read_meta(void *ctx, struct cu_row *row)
+{
+	struct meta_ctx *m = ctx;
+	const char *rel = cu_row_text(row, 1);
+	m->found = true;
+	m->owner = cu_strdup(cu_row_text(row, 0) ?: "");
+	if (!rel || cu_json_parse(rel, strlen(rel), &m->related, NULL, 0))
+		m->related = json_array();
+	snprintf(m->subject, sizeof(m->subject), "%s", cu_row_text(row, 2) ?: "");
+	return 1;
+}
+
+int cu_vault_record_meta(struct cu_vault *v, const char *collection, const char *id, char **owner,
+			 json_t **related, char *subject, size_t subjlen)
+{
+	struct meta_ctx m = { false, NULL, NULL, "" };
+	struct cu_conn *c = NULL;
+	int r;
+
+	*owner = NULL;
+	*related = NULL;
+	if ((r = cu_store_acquire(v->store, &c)))
+		return r;
+	struct cu_val args[] = { CU_VTEXT(collection), CU_VTEXT(id) };
+	r = cu_conn_query(c, "SELECT owner, related, subject FROM records WHERE collection = ?1 AND "
+			     "id = ?2", args, 2, read_meta, &m);
+	cu_store_release(v->store, c);
+	if (!r && !m.found)
+		r = CU_ERR_NOT_FOUND;
+	if (r) {
+		cu_free(m.owner);
+		json_decref(m.related);
+		return r;
+	}
+	*owner = m.owner;
+	*related = m.related;
+	if (subject)
+		snprintf(subject, subjlen, "%s", m.subject);
+	return CU_OK;
+}
+
+int cu_vault_collection_delete(struct cu_vault *v, const char *name, int64_t *records)
+{
+	const struct cu_schema *s;
+	struct cu_conn *c = NULL;
+	int r;
+
+	*records = 0;
+	if ((r = schema_for(v, name, &s)))
+		return r;
+	struct cu_val arg = CU_VTEXT(name);
+	if ((r = cu_store_acquire(v->store, &c)) || (r = cu_conn_begin(c)))
+		goto out;
+	if ((r = cu_conn_exec(c, "DELETE FROM record_fields WHERE collection = ?1", &arg, 1, NULL)) ||
+	    (r = cu_conn_exec(c, "DELETE FROM records WHERE collection = ?1", &arg, 1, records)) ||
+	    (r = cu_conn_exec(c, "DELETE FROM collections WHERE name = ?1", &arg, 1, NULL)) ||
+	    (r = cu_conn_commit(c)))
+		goto out;
+	/* Forget the cached schema. */
+	pthread_rwlock_wrlock(&v->lock);
+	for (struct cached **pp = &v->schemas; *pp; pp = &(*pp)->next)
+		if (strcmp((*pp)->schema->name, name) == 0) {
+			struct cached *dead = *pp;
+			*pp = dead->next;
+			cu_free(dead->schema);
+			cu_free(dead);
+			break;
+		}
+	pthread_rwlock_unlock(&v->lock);
+out:
+	cu_store_release(v->store, c);
+	return r;
+}

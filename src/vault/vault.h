@@ -63,6 +63,14 @@ CU_WUR int cu_vault_record_find(struct cu_vault *v, const char *collection, cons
  * hash, so logs and reports name subjects without the caller's id. */
 char *cu_vault_subject_id(struct cu_vault *v, const char *ref);
 
+/* Owner, related users and subject of a record, without decrypting it
+ * (for row-scope checks before any plaintext exists).  *owner and
+ * *related are owned by the caller. */
+CU_WUR int cu_vault_record_meta(struct cu_vault *v, const char *collection, const char *id,
+				char **owner, json_t **related, char *subject, size_t subjlen);
+/* Delete a collection with all its records (schema included). */
+CU_WUR int cu_vault_collection_delete(struct cu_vault *v, const char *name, int64_t *records);
+
 /* Ids of records in a collection, in id order after `after` (may be NULL). */
 CU_WUR int cu_vault_record_list(struct cu_vault *v, const char *collection, const char *after,
 				size_t limit, json_t **ids);

@@ -21,7 +21,7 @@ for i in 1 2 3 4 5; do
 	ids+=("$(jget "${r#* }" "['id']")")
 done
 api GET "/v1/collections/members/records/${ids[0]}?purpose=customer_service" >/dev/null
-api GET "/v1/collections/members/records/${ids[1]}?reveal=phone&reason=callback%20request" >/dev/null
+api GET "/v1/collections/members/records/${ids[1]}?purpose=customer_service&reveal=phone&reason=callback%20request" >/dev/null
 api GET "/v1/collections/members/records?phone=13912340003" >/dev/null
 api PATCH "/v1/collections/members/records/${ids[2]}" '{"fields":{"phone":"13700000000"}}' >/dev/null
 api DELETE "/v1/collections/members/records/${ids[3]}" >/dev/null

@@ -83,15 +83,20 @@ r=$(api POST /v1/collections/customers/records '{"fields":{"name":"张三","phon
 check_eq "store a customer" "${r%% *}" "201"
 ID=$(jget "${r#* }" "['id']")
 r=$(api GET "/v1/collections/customers/records/$ID")
+check_contains "without a purpose sensitive fields are withheld" "$r" '"withheld":["email","id_no","phone"]'
+check_not_contains "withheld means absent" "$r" '"phone":'
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=nonsense")
+check_eq "undeclared purpose 400" "${r%% *}" "400"
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=customer_service")
 check_eq "read 200" "${r%% *}" "200"
 check_contains "phone masked" "$r" '"phone":"138****5678"'
 check_contains "id masked" "$r" '"id_no":"110105********002X"'
 check_contains "email masked" "$r" '"email":"z***@example.com"'
 check_contains "internal field clear" "$r" '"name":"张三"'
 check_not_contains "no clear phone" "$r" "13812345678"
-r=$(api GET "/v1/collections/customers/records/$ID?reveal=phone")
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=customer_service&reveal=phone")
 check_eq "reveal without reason refused" "${r%% *}" "400"
-r=$(api GET "/v1/collections/customers/records/$ID?reveal=phone&reason=customer%20callback")
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=customer_service&reveal=phone&reason=customer%20callback")
 check_contains "reveal phone" "$r" '"phone":"13812345678"'
 check_contains "others stay masked" "$r" '"id_no":"110105********002X"'
 r=$(api GET "/v1/collections/customers/records?phone=138-1234-5678")
@@ -102,7 +107,7 @@ r=$(api GET "/v1/collections/customers/records?phone=13812345679")
 check_eq "lookup miss" "$r" '200 {"records":[]}'
 r=$(api PATCH "/v1/collections/customers/records/$ID" '{"fields":{"phone":"13900001111"}}')
 check_eq "update" "${r%% *}" "200"
-r=$(api GET "/v1/collections/customers/records/$ID?reveal=phone&reason=check")
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=customer_service&reveal=phone&reason=check")
 check_contains "updated value" "$r" '"phone":"13900001111"'
 check_contains "version bumped" "$r" '"version":2'
 
@@ -176,7 +181,7 @@ open(work + "/publics.txt", "w").write("\n".join(publics) + "\n")
 PY
 codes=$(curl -K "$WORK/curl.cfg" | sort | uniq -c | tr -s ' ')
 check_eq "1000 records stored" "$codes" " 1000 201"
-r=$(api GET "/v1/collections/customers/records?phone=13801000500&reveal=phone&reason=e2e")
+r=$(api GET "/v1/collections/customers/records?phone=13801000500&purpose=customer_service&reveal=phone&reason=e2e")
 check_contains "canary record readable" "$r" '"phone":"13801000500"'
 
 stop_server
@@ -199,7 +204,7 @@ done
 
 # ---- restart and read back ------------------------------------------------------
 start_server "$DATA"
-r=$(api GET "/v1/collections/customers/records/$ID?reveal=phone,id_no&reason=after%20restart")
+r=$(api GET "/v1/collections/customers/records/$ID?purpose=customer_service&reveal=phone,id_no&reason=after%20restart")
 check_contains "read back after restart" "$r" '"id_no":"11010519491231002X"'
 check_contains "read back phone" "$r" '"phone":"13900001111"'
 stop_server
