@@ -36,6 +36,9 @@ static const struct cu_audit_type_info types[CU_AUDIT_TYPE__COUNT] = {
 	[CU_AUDIT_APPROVAL_REQUEST] = { "approval.request", CU_AUDIT_MOD_RECORDS, "申请审批", "request approval" },
 	[CU_AUDIT_APPROVAL_DECIDE] = { "approval.decide", CU_AUDIT_MOD_RECORDS, "审批决定", "decide approval" },
 	[CU_AUDIT_SETTINGS_CHANGE] = { "settings.change", CU_AUDIT_MOD_USERS, "修改安全设置", "change security settings" },
+	[CU_AUDIT_ROLE_READ] = { "role.read", CU_AUDIT_MOD_ROLES, "查看权限判定", "explain a policy decision" },
+	[CU_AUDIT_CONSENT_CHANGE] = { "consent.change", CU_AUDIT_MOD_RECORDS, "记录个人同意", "record or withdraw consent" },
+	[CU_AUDIT_CONSENT_READ] = { "consent.read", CU_AUDIT_MOD_RECORDS, "查看个人同意", "read consents" },
 	[CU_AUDIT_SYSTEM_START] = { "system.start", CU_AUDIT_MOD_SYSTEM, "系统启动", "system start" },
 	[CU_AUDIT_SYSTEM_STOP] = { "system.stop", CU_AUDIT_MOD_SYSTEM, "系统停止", "system stop" },
 };

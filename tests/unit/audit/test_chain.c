@@ -293,7 +293,8 @@ CU_TEST(vocabulary)
 		"collection.delete", "user.create", "user.disable", "user.enable", "user.delete",
 		"user.passwd", "user.reset_totp", "role.change", "token.create", "token.revoke",
 		"scan.run", "audit.read", "audit.purge", "key.rotate", "backup.create",
-		"approval.request", "approval.decide", "settings.change", "system.start",
+		"approval.request", "approval.decide", "settings.change", "role.read",
+		"consent.change", "consent.read", "system.start",
 		"system.stop",
 	};
 	enum cu_audit_type t;
