@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End to end: the authorisation matrix (policy_matrix.py), approvals for
+# bulk acts, consent, and no unmasked value in the logs.
+. "$(dirname "$0")/lib.sh"
+
+DATA="$WORK/data"
+init_data "$DATA"
+TOKEN=$(make_token "$DATA" matrix)
+start_server "$DATA"
+
+python3 "$(dirname "$0")/policy_matrix.py" "$BASE" "$TOKEN" "$CUSTOS" "$DATA" >"$WORK/matrix.out" 2>&1
+rc=$?
+tail -1 "$WORK/matrix.out"
+grep FAIL "$WORK/matrix.out" | head -20 >&2
+check_eq "authorisation matrix" "$rc" "0"
+n=$(tail -1 "$WORK/matrix.out" | cut -d' ' -f1)
+check "hundreds of matrix cases ($n)" [ "${n:-0}" -ge 300 ]
+
+# ---- approvals for bulk acts ---------------------------------------------------
+r=$(api POST /v1/users '{"username":"admin2","roles":["admin"]}')
+ADMIN2=$("$CUSTOS" token create --data "$DATA" --name a2 --user admin2 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+r=$(api POST /v1/collections/members/exports '{"purpose":"customer_service","reason":"quarterly"}')
+check_eq "bulk export waits for approval" "${r%% *}" "202"
+EXP=$(jget "${r#* }" "['approval_id']")
+r=$(api GET "/v1/exports/$EXP")
+check_eq "no download before approval" "${r%% *}" "403"
+r=$(api POST "/v1/approvals/$EXP/approve")
+check_eq "requester cannot approve own export" "${r%% *}" "403"
+r=$(TOKEN=$ADMIN2 api POST "/v1/approvals/$EXP/approve")
+check_contains "second person approves" "$r" '"status":"approved"'
+r=$(TOKEN=$ADMIN2 api GET "/v1/exports/$EXP")
+check_eq "only the requester downloads" "${r%% *}" "404"
+curl -sk -H "Authorization: Bearer $TOKEN" -o "$WORK/export.jsonl" -w '%{http_code}' "$BASE/v1/exports/$EXP" >"$WORK/code"
+check_eq "download" "$(cat "$WORK/code")" "200"
+check "export has the records" [ "$(wc -l <"$WORK/export.jsonl")" -ge 3 ]
+r=$(api GET "/v1/exports/$EXP")
+check_eq "an export downloads once" "${r%% *}" "403"
+
+r=$(api DELETE "/v1/collections/members?reason=cleanup")
+check_eq "deleting a collection waits for approval" "${r%% *}" "202"
+DEL=$(jget "${r#* }" "['approval_id']")
+r=$(TOKEN=$ADMIN2 api POST "/v1/approvals/$DEL/deny")
+check_contains "denied" "$r" '"status":"denied"'
+r=$(api GET /v1/collections/members)
+check_eq "denied: nothing changed" "${r%% *}" "200"
+r=$(TOKEN=$ADMIN2 api POST "/v1/approvals/$DEL/approve")
+check_eq "a denied request cannot be approved later" "${r%% *}" "409"
+IDS=$(api GET "/v1/collections/members/records?limit=2" | cut -d' ' -f2- | python3 -c 'import json,sys; print(json.dumps([r["id"] for r in json.load(sys.stdin)["records"]]))')
+r=$(api POST /v1/collections/members/records/bulk-delete "{\"ids\":$IDS,\"reason\":\"dedupe\"}")
+check_eq "bulk delete waits" "${r%% *}" "202"
+BD=$(jget "${r#* }" "['approval_id']")
+sqlite3 "$DATA/custos.db" "UPDATE approvals SET expires_at = 1 WHERE id = '$BD'"
+r=$(TOKEN=$ADMIN2 api POST "/v1/approvals/$BD/approve")
+check_eq "an expired request cannot be approved" "${r%% *}" "409"
+r=$(api GET "/v1/collections/members/records?limit=1000")
+check_contains "expired: nothing deleted" "$r" "$(jget "$IDS" "[0]")"
+
+# ---- consent ---------------------------------------------------------------------
+api POST /v1/collections '{"name":"leads","require_consent":true,"fields":[{"name":"phone","type":"phone","class":"sensitive"}]}' >/dev/null
+L=$(jget "$(api POST /v1/collections/leads/records '{"subject":"lead-7","fields":{"phone":"13600001111"}}' | cut -d' ' -f2-)" "['id']")
+r=$(api GET "/v1/collections/leads/records/$L?purpose=marketing")
+check_contains "no consent: withheld" "$r" '"withheld":["phone"]'
+r=$(api POST /v1/subjects/lead-7/consents '{"purpose":"marketing","granted":true,"source":"web form"}')
+check_eq "consent recorded" "${r%% *}" "200"
+r=$(api GET "/v1/collections/leads/records/$L?purpose=marketing")
+check_contains "with consent: masked value" "$r" '"phone":"136****1111"'
+r=$(api GET "/v1/collections/leads/records/$L?purpose=analytics")
+check_contains "consent is per purpose" "$r" '"withheld":["phone"]'
+api POST /v1/subjects/lead-7/consents '{"purpose":"marketing","granted":false}' >/dev/null
+r=$(api GET "/v1/collections/leads/records/$L?purpose=marketing")
+check_contains "withdrawn consent: withheld again" "$r" '"withheld":["phone"]'
+r=$(api POST /v1/subjects/lead-7/consents '{"purpose":"nonsense","granted":true}')
+check_eq "undeclared purpose 400" "${r%% *}" "400"
+
+# ---- step-up for highly sensitive reveals -------------------------------------------
+api PUT /v1/settings/security '{"reveal_step_up":true}' >/dev/null
+ID=$(api GET "/v1/collections/members/records?limit=1" | cut -d' ' -f2- | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
+r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no&reason=audit")
+check_eq "step-up needed for highly sensitive" "${r%% *}" "403"
+r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no&reason=audit" "" -H "X-Step-Up-Code: 000000")
+check_eq "wrong step-up code" "${r%% *}" "403"
+totp_next "$ADMIN_TOTP"
+r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no&reason=audit" "" -H "X-Step-Up-Code: $TOTP_CODE")
+check_eq "fresh code reveals" "${r%% *}" "200"
+r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=phone&reason=audit")
+check_eq "sensitive (not highly) needs no step-up" "${r%% *}" "200"
+
+stop_server
+# No sensitive canary in the server log or the operation log.
+for v in 13900001234 13900001235 canary0z@example.org 13600001111; do
+	if grep -r -a -F -q -- "$v" "$WORK/serve.log" "$DATA/audit"; then fail "value $v leaked into a log"; else ok; fi
+done
+finish
