@@ -12,7 +12,8 @@ function init(args)
 end
 
 function request()
-	return wrk.format("GET", "/v1/collections/customers/records?phone=" .. phones[math.random(#phones)])
+	return wrk.format("GET", "/v1/collections/customers/records?purpose=customer_service&phone=" ..
+		phones[math.random(#phones)])
 end
 
 function done(s, l, r) common.done(s, l, r) end
