@@ -30,9 +30,12 @@ custos demo: https://$LISTEN  (self-signed certificate: use curl -k)
   password:  $pw
   TOTP:      $secret   (codes: oathtool --totp -b $secret)
 
-Log in:
+Log in (the password is one-time: the answer's csrf_token lets you set your own):
   curl -k -c cookies https://$LISTEN/v1/login -H 'Content-Type: application/json' \\
     -d "{\"username\":\"admin\",\"password\":\"$pw\",\"totp\":\"\$(oathtool --totp -b $secret)\"}"
+  curl -k -b cookies -c cookies https://$LISTEN/v1/me/password -H 'Content-Type: application/json' \\
+    -H "X-CSRF-Token: CSRF_TOKEN_FROM_THE_LOGIN_ANSWER" \\
+    -d '{"current_password":"$pw","new_password":"a passphrase of your own"}'
 or make an API token:
   $CUSTOS token create --data $DEMO/data --key-file $DEMO/master.key --name demo
 
