@@ -7,6 +7,7 @@
 #include "crypto/tls.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "audit/audit.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -104,6 +105,7 @@ int cu_cmd_init(int argc, char **argv)
 	struct cu_store *store = NULL;
 	struct cu_accounts *acc = NULL;
 	struct cu_new_user nu = { 0 };
+	struct cu_audit *audit = NULL;
 	char *kpath = NULL, *tlsdir = NULL, *cert = NULL, *key = NULL, *fp = NULL;
 	int c, r, rc = CU_EXIT_FAIL;
 
@@ -163,11 +165,16 @@ int cu_cmd_init(int argc, char **argv)
 		cu_cli_fail("cannot start accounts: %s", cu_strerror(r));
 		goto out;
 	}
+	if (cu_cli_audit_open(dir, kr, &audit))
+		goto out;
 	{
 		json_t *roles = json_pack("[s]", "admin");
 		r = cu_accounts_user_create(acc, admin, "Administrator", "", roles, true, &nu);
 		json_decref(roles);
 	}
+	if (cu_cli_audit_close(audit, "user.create", "users", admin, r == CU_OK))
+		r = r ? r : CU_ERR_UNAVAILABLE;
+	audit = NULL;
 	if (r) {
 		cu_cli_fail("cannot create the administrator: %s", cu_strerror(r));
 		goto out;
@@ -180,6 +187,8 @@ int cu_cmd_init(int argc, char **argv)
 		fp = NULL;
 	rc = print_admin(admin, &nu, fp, fmt);
 out:
+	if (audit && cu_audit_close(audit))
+		rc = CU_EXIT_FAIL;
 	cu_new_user_release(&nu);
 	cu_accounts_free(acc);
 	cu_store_close(store);

@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "audit/audit.h"
 
 #include <getopt.h>
 
@@ -38,6 +39,7 @@ int cu_cmd_token(int argc, char **argv)
 	struct cu_keyring *kr = NULL;
 	struct cu_store *store = NULL;
 	struct cu_accounts *acc = NULL;
+	struct cu_audit *audit = NULL;
 	int c, r, rc = CU_EXIT_FAIL;
 
 	if (argc < 2)
@@ -74,15 +76,22 @@ int cu_cmd_token(int argc, char **argv)
 		return r == CU_ERR_USAGE ? CU_EXIT_USAGE : CU_EXIT_FAIL;
 	if ((r = cu_data_open_store(dir, NULL, 1, &store)) || (r = cu_accounts_new(store, kr, &acc)))
 		goto out;
+	if (strcmp(sub, "list") != 0 && cu_cli_audit_open(dir, kr, &audit))
+		goto out;
 	if (strcmp(sub, "create") == 0) {
 		char *id = NULL, *token = NULL;
 		r = cu_accounts_token_create(acc, user, name, days * 86400, &id, &token);
+		if (cu_cli_audit_close(audit, "token.create", "users", r ? user : id, r == CU_OK))
+			r = r ? r : CU_ERR_UNAVAILABLE;
+		audit = NULL;
 		if (r == CU_ERR_NOT_FOUND) {
 			cu_cli_fail("no active user named '%s'", user);
 			goto out;
 		}
 		if (r) {
 			cu_cli_fail("cannot create the token: %s", cu_strerror(r));
+			cu_free(id);
+			cu_free(token);
 			goto out;
 		}
 		if (fmt == CU_FMT_JSON)
@@ -114,6 +123,9 @@ int cu_cmd_token(int argc, char **argv)
 		json_decref(a);
 	} else {
 		r = cu_accounts_token_revoke(acc, argv[optind]);
+		if (cu_cli_audit_close(audit, "token.revoke", "users", argv[optind], r == CU_OK))
+			r = r ? r : CU_ERR_UNAVAILABLE;
+		audit = NULL;
 		if (r) {
 			cu_cli_fail(r == CU_ERR_NOT_FOUND ? "no such active token" : "cannot revoke: %s",
 				    cu_strerror(r));
@@ -123,6 +135,8 @@ int cu_cmd_token(int argc, char **argv)
 	}
 	rc = CU_EXIT_OK;
 out:
+	if (audit && cu_audit_close(audit))
+		rc = CU_EXIT_FAIL;
 	cu_accounts_free(acc);
 	cu_store_close(store);
 	cu_keyring_free(kr);

@@ -7,6 +7,7 @@
 #include "crypto/crypto.h"
 #include "policy/approvals.h"
 #include "store/store.h"
+#include "audit/audit.h"
 
 #include <getopt.h>
 
@@ -103,6 +104,20 @@ static void print_users(const json_t *a, enum cu_format fmt)
 		       json_is_string(ll) ? json_string_value(ll) : "never", roles);
 		cu_free(roles);
 	}
+}
+
+/* The operation-log event of each changing subcommand. */
+static const char *event_of(const char *sub)
+{
+	static const struct { const char *sub, *event; } t[] = {
+		{ "add", "user.create" }, { "disable", "user.disable" }, { "enable", "user.enable" },
+		{ "passwd", "user.passwd" }, { "reset-totp", "user.reset_totp" },
+		{ "delete", "approval.request" },
+	};
+	for (size_t i = 0; i < CU_ARRAY_LEN(t); i++)
+		if (strcmp(sub, t[i].sub) == 0)
+			return t[i].event;
+	return NULL;
 }
 
 static int run(struct cu_accounts *acc, struct cu_store *store, const char *sub, const char *name,
@@ -216,7 +231,16 @@ int cu_cmd_user(int argc, char **argv)
 	rc = CU_EXIT_FAIL;
 	if (cu_data_open_store(o.dir, NULL, 1, &store) || cu_accounts_new(store, kr, &acc))
 		goto out;
-	rc = run(acc, store, sub, name, &o);
+	if (event_of(sub)) {
+		struct cu_audit *audit = NULL;
+		if (cu_cli_audit_open(o.dir, kr, &audit))
+			goto out;
+		rc = run(acc, store, sub, name, &o);
+		if (cu_cli_audit_close(audit, event_of(sub), "users", name, rc == CU_EXIT_OK))
+			rc = CU_EXIT_FAIL;
+	} else {
+		rc = run(acc, store, sub, name, &o);
+	}
 out:
 	json_decref(o.roles);
 	cu_accounts_free(acc);

@@ -2,6 +2,9 @@
 #include "cli/cli.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "audit/audit.h"
+
+#include <pwd.h>
 
 #include <termios.h>
 #include <unistd.h>
@@ -151,4 +154,42 @@ int cu_data_open_store(const char *dir, const char *db_url, size_t n, struct cu_
 		fprintf(stderr, "custos: cannot open the database: %s\n", cu_strerror(r));
 	cu_free(path);
 	return r;
+}
+
+int cu_cli_audit_open(const char *dir, const struct cu_keyring *kr, struct cu_audit **a)
+{
+	int r = cu_audit_open(dir, kr, NULL, a);
+	if (r == CU_ERR_LOCKED)
+		fprintf(stderr, "custos: the server is running and holds the operation log; do this "
+				"through the API (it is recorded there) or stop the server first\n");
+	else if (r)
+		fprintf(stderr, "custos: cannot open the operation log: %s; refusing an unrecorded "
+				"change\n", cu_strerror(r));
+	return r;
+}
+
+int cu_cli_audit_close(struct cu_audit *a, const char *event, const char *collection,
+		       const char *target, bool ok)
+{
+	struct cu_audit_event ev;
+	struct passwd *pw = getpwuid(getuid());
+	char who[96];
+	int r, r2;
+
+	memset(&ev, 0, sizeof(ev));
+	r = cu_audit_type_parse(event, &ev.type);
+	snprintf(who, sizeof(who), "cli:%s", pw && pw->pw_name ? pw->pw_name : "?");
+	ev.actor.name = who;
+	ev.actor.auth = CU_AUDIT_AUTH_CLI;
+	ev.source = "local";
+	ev.object.collection = collection;
+	ev.object.record_id = target;
+	ev.result = ok ? CU_AUDIT_SUCCESS : CU_AUDIT_FAILURE;
+	ev.reason_code = ok ? "ok" : "failed";
+	if (!r)
+		r = cu_audit_append(a, &ev, NULL);
+	r2 = cu_audit_close(a);
+	if (r || r2)
+		fprintf(stderr, "custos: the action could not be recorded in the operation log\n");
+	return r ? r : r2;
 }

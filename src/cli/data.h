@@ -38,4 +38,18 @@ CU_WUR int cu_data_open_keyring(const char *dir, const struct cu_keyopts *o,
 CU_WUR int cu_data_open_store(const char *dir, const char *db_url, size_t n,
 			      struct cu_store **store);
 
+struct cu_audit;
+
+/*
+ * Administrative CLI actions are recorded in DIR's operation log like API
+ * requests.  cu_cli_audit_open takes the log before the action (a running
+ * server holds it: then the action is refused and the operator is told
+ * to use the API or stop the server: no unrecorded changes); after the
+ * action cu_cli_audit_close records it (event type name, target) and
+ * releases the log.  Returns CU_OK or prints why and returns the error.
+ */
+CU_WUR int cu_cli_audit_open(const char *dir, const struct cu_keyring *kr, struct cu_audit **a);
+CU_WUR int cu_cli_audit_close(struct cu_audit *a, const char *event, const char *collection,
+			      const char *target, bool ok);
+
 #endif

@@ -164,7 +164,7 @@ BOB_PW=$(jget "$(api POST /v1/users/bob/reset-password | cut -d' ' -f2-)" "['one
 SECRETS+=("$BOB_PW")
 check "bob logs in" login bob "$BOB_PW" "" "$B"
 BCSRF=$CSRF
-BOB_TOKEN=$("$CUSTOS" token create --data "$DATA" --name bobs --user bob --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+BOB_TOKEN=$(jget "$(api POST /v1/tokens '{"name":"bobs","user":"bob"}' | cut -d' ' -f2-)" "['token']")
 r=$(TOKEN="$BOB_TOKEN" api GET /v1/me)
 check_eq "bob's token works" "${r%% *}" "200"
 r=$(sapi "$B" "$BCSRF" GET /v1/me)
@@ -244,6 +244,9 @@ check_contains "custos user disable" "$("$CUSTOS" user list --data "$DATA" --for
 check_eq "CLI delete needs --confirm" "$?" "2"
 out=$("$CUSTOS" user delete --data "$DATA" carol --confirm carol --reassign-to admin)
 check_contains "CLI delete files an approval" "$out" "approval a_"
+out=$("$CUSTOS" audit query --data "$DATA" --format jsonl)
+check_contains "CLI actions are in the operation log" "$out" '"auth":"cli"'
+check_contains "CLI disable recorded" "$out" '"event":"user.disable"' 
 
 # ---- no secret in any log ---------------------------------------------------------------
 for s in "${SECRETS[@]}"; do

@@ -52,7 +52,8 @@ check_contains "forged token recorded as denied" "$r" '"event":"collection.read"
 r=$(api GET "/v1/audit?module=records&limit=2")
 check_contains "paging" "$r" '"next":'
 r=$(api GET "/v1/audit?view=console&limit=1")
-check_contains "console view columns" "$r" '"description":"系统启动"'
+check_contains "console view columns" "$r" '"description":"新建用户: users/admin"'
+check_contains "init recorded as a CLI action" "$r" '"actor":"cli:'
 r=$(api GET "/v1/audit?bogus=1")
 check_eq "unknown filter 400" "${r%% *}" "400"
 r=$(api GET "/v1/audit?event=no.such.event")

@@ -18,7 +18,7 @@ check "hundreds of matrix cases ($n)" [ "${n:-0}" -ge 300 ]
 
 # ---- approvals for bulk acts ---------------------------------------------------
 r=$(api POST /v1/users '{"username":"admin2","roles":["admin"]}')
-ADMIN2=$("$CUSTOS" token create --data "$DATA" --name a2 --user admin2 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+ADMIN2=$(jget "$(api POST /v1/tokens '{"name":"a2","user":"admin2"}' | cut -d' ' -f2-)" "['token']")
 r=$(api POST /v1/collections/members/exports '{"purpose":"customer_service","reason":"quarterly"}')
 check_eq "bulk export waits for approval" "${r%% *}" "202"
 EXP=$(jget "${r#* }" "['approval_id']")

@@ -34,6 +34,7 @@ check "wrong passphrase fails at once" [ $(( $(date +%s) - start )) -lt 10 ]
 check_eq "plain HTTP off loopback refused" "$?" "2"
 
 # ---- login ---------------------------------------------------------------
+TOKEN_CRM=$(make_token "$DATA" crm)
 start_server "$DATA"
 r=$(api GET /healthz)
 check_eq "healthz" "$r" '200 {"status":"ok"}'
@@ -77,8 +78,13 @@ r=$(api POST /v1/collections "$SCHEMA" -b "$WORK/cookies" -H "X-CSRF-Token: $CSR
 check_eq "create collection with session + CSRF" "${r%% *}" "201"
 r=$(api POST /v1/collections "$SCHEMA" -b "$WORK/cookies" -H "X-CSRF-Token: $CSRF")
 check_eq "duplicate collection 409" "${r%% *}" "409"
-TOKEN=$(make_token "$DATA" crm)
+TOKEN=$TOKEN_CRM
 check_contains "token format" "$TOKEN" "cus_"
+"$CUSTOS" token create --data "$DATA" --name while-running >/dev/null 2>"$WORK/err"
+check_eq "CLI changes refused while the server holds the log" "$?" "1"
+check "and says to use the API" grep -q "through the API" "$WORK/err"
+r=$(api POST /v1/tokens '{"name":"via-api"}')
+check_eq "tokens through the API" "${r%% *}" "201"
 r=$(api POST /v1/collections/customers/records '{"fields":{"name":"张三","phone":"138 1234 5678","id_no":"11010519491231002X","email":"zhang@example.com","level":"gold"}}')
 check_eq "store a customer" "${r%% *}" "201"
 ID=$(jget "${r#* }" "['id']")
