@@ -17,7 +17,11 @@ fi
 if [ ! -d "$DEMO/data" ]; then
 	"$CUSTOS" init --data "$DEMO/data" --key-file "$DEMO/master.key" --format json \
 		>"$DEMO/first-login.json"
+	# A service token made now: while the server runs, changes go through the API.
+	"$CUSTOS" token create --data "$DEMO/data" --key-file "$DEMO/master.key" --name demo \
+		--format json >"$DEMO/token.json"
 fi
+token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$DEMO/token.json" 2>/dev/null || echo "?")
 creds=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["password"], d["totp_secret"])' \
 	"$DEMO/first-login.json" 2>/dev/null || echo "? ?")
 pw=${creds% *}
@@ -36,8 +40,8 @@ Log in (the password is one-time: the answer's csrf_token lets you set your own)
   curl -k -b cookies -c cookies https://$LISTEN/v1/me/password -H 'Content-Type: application/json' \\
     -H "X-CSRF-Token: CSRF_TOKEN_FROM_THE_LOGIN_ANSWER" \\
     -d '{"current_password":"$pw","new_password":"a passphrase of your own"}'
-or make an API token:
-  $CUSTOS token create --data $DEMO/data --key-file $DEMO/master.key --name demo
+or use the demo's API token:
+  curl -k https://$LISTEN/v1/me -H "Authorization: Bearer $token"
 
 Press Ctrl-C to stop.
 TXT
