@@ -845,22 +845,9 @@ static int collect_token(void *ctx, struct cu_row *row)
 
 int cu_accounts_token_list(struct cu_accounts *a, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *arr = json_array();
-	int r;
-
-	*out = NULL;
-	if ((r = cu_store_acquire(a->store, &c)))
-		goto out;
-	r = cu_conn_query(c, "SELECT t.id, t.name, u.username, t.created_at, t.expires_at, "
-			     "t.revoked_at FROM tokens t LEFT JOIN users u ON u.id = t.user_id "
-			     "ORDER BY t.created_at, t.id", NULL, 0, collect_token, arr);
-out:
-	cu_store_release(a->store, c);
-	if (r)
-		json_decref(arr);
-	else
-		*out = arr;
-	return r;
+	return cu_store_query_array(a->store, "SELECT t.id, t.name, u.username, t.created_at, "
+					      "t.expires_at, t.revoked_at FROM tokens t LEFT JOIN "
+					      "users u ON u.id = t.user_id ORDER BY t.created_at, t.id",
+				    NULL, 0, collect_token, out);
 }
 

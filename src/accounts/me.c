@@ -214,23 +214,11 @@ static int collect_session(void *ctx, struct cu_row *row)
 
 int cu_accounts_sessions_list(struct cu_accounts *a, const char *user_id, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *arr = json_array();
-	int r;
-
-	*out = NULL;
-	if ((r = cu_store_acquire(a->store, &c)) == CU_OK) {
-		struct cu_val args[] = { CU_VTEXT(user_id), CU_VINT(cu_time_now()) };
-		r = cu_conn_query(c, "SELECT ref, created_at, last_seen_at, source, user_agent FROM "
-				     "sessions WHERE user_id = ?1 AND expires_at > ?2 ORDER BY created_at",
-				  args, 2, collect_session, arr);
-		cu_store_release(a->store, c);
-	}
-	if (r)
-		json_decref(arr);
-	else
-		*out = arr;
-	return r;
+	struct cu_val args[] = { CU_VTEXT(user_id), CU_VINT(cu_time_now()) };
+	return cu_store_query_array(a->store, "SELECT ref, created_at, last_seen_at, source, "
+					      "user_agent FROM sessions WHERE user_id = ?1 AND "
+					      "expires_at > ?2 ORDER BY created_at",
+				    args, 2, collect_session, out);
 }
 
 int cu_accounts_session_end_ref(struct cu_accounts *a, const char *user_id, const char *ref)
@@ -275,23 +263,10 @@ static int collect_notification(void *ctx, struct cu_row *row)
 
 int cu_accounts_notifications(struct cu_accounts *a, const char *user_id, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *arr = json_array();
-	int r;
-
-	*out = NULL;
-	if ((r = cu_store_acquire(a->store, &c)) == CU_OK) {
-		struct cu_val arg = CU_VTEXT(user_id);
-		r = cu_conn_query(c, "SELECT id, kind, message, source, created_at FROM notifications "
-				     "WHERE user_id = ?1 ORDER BY id DESC LIMIT 200", &arg, 1,
-				  collect_notification, arr);
-		cu_store_release(a->store, c);
-	}
-	if (r)
-		json_decref(arr);
-	else
-		*out = arr;
-	return r;
+	struct cu_val arg = CU_VTEXT(user_id);
+	return cu_store_query_array(a->store, "SELECT id, kind, message, source, created_at FROM "
+					      "notifications WHERE user_id = ?1 ORDER BY id DESC "
+					      "LIMIT 200", &arg, 1, collect_notification, out);
 }
 
 int cu_accounts_step_up(struct cu_accounts *a, const char *user_id, const char *code)

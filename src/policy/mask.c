@@ -27,12 +27,21 @@ const char *cu_mask_name(enum cu_mask m)
 	return (size_t)m < CU_ARRAY_LEN(names) ? names[m] : "none";
 }
 
+/* True if s[i] starts a character.  Byte 0 always does, even when it is
+ * a stray continuation byte: otherwise a value made only of continuation
+ * bytes counted as no characters and keep_ends showed all of it, and
+ * leading ones were shown ahead of the kept head. */
+static bool cp_start(const char *s, size_t i)
+{
+	return i == 0 || ((unsigned char)s[i] & 0xc0) != 0x80;
+}
+
 /* Number of code points in s[0..n). */
 static size_t cp_count(const char *s, size_t n)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
+		if (cp_start(s, i))
 			k++;
 	return k;
 }
@@ -41,7 +50,7 @@ static size_t cp_count(const char *s, size_t n)
 static size_t cp_offset(const char *s, size_t n, size_t k)
 {
 	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && k-- == 0)
+		if (cp_start(s, i) && k-- == 0)
 			return i;
 	return n;
 }

@@ -275,20 +275,8 @@ static int collect_purpose(void *ctx, struct cu_row *row)
 
 int cu_purpose_list(struct cu_store *s, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *a = json_array();
-	int r;
-	*out = NULL;
-	if ((r = cu_store_acquire(s, &c)) == CU_OK) {
-		r = cu_conn_query(c, "SELECT name, description FROM purposes ORDER BY name", NULL, 0,
-				  collect_purpose, a);
-		cu_store_release(s, c);
-	}
-	if (r)
-		json_decref(a);
-	else
-		*out = a;
-	return r;
+	return cu_store_query_array(s, "SELECT name, description FROM purposes ORDER BY name", NULL,
+				    0, collect_purpose, out);
 }
 
 int cu_consent_set(struct cu_store *s, const char *subject, const char *purpose, bool granted,
@@ -345,21 +333,10 @@ static int collect_consent(void *ctx, struct cu_row *row)
 
 int cu_consent_list(struct cu_store *s, const char *subject, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *a = json_array();
-	int r;
-	*out = NULL;
-	if ((r = cu_store_acquire(s, &c)) == CU_OK) {
-		struct cu_val arg = CU_VTEXT(subject);
-		r = cu_conn_query(c, "SELECT purpose, granted_at, withdrawn_at FROM consents WHERE "
-				     "subject = ?1 ORDER BY purpose", &arg, 1, collect_consent, a);
-		cu_store_release(s, c);
-	}
-	if (r)
-		json_decref(a);
-	else
-		*out = a;
-	return r;
+	struct cu_val arg = CU_VTEXT(subject);
+	return cu_store_query_array(s, "SELECT purpose, granted_at, withdrawn_at FROM consents "
+				       "WHERE subject = ?1 ORDER BY purpose", &arg, 1,
+				    collect_consent, out);
 }
 
 int cu_policy_check(const struct cu_principal *p, enum cu_action a, const char *collection,

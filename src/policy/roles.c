@@ -228,17 +228,13 @@ static int collect_role(void *ctx, struct cu_row *row)
 
 int cu_role_get(struct cu_store *s, const char *name, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *a = json_array();
+	struct cu_val arg = CU_VTEXT(name);
+	json_t *a = NULL;
 	int r;
 
 	*out = NULL;
-	if ((r = cu_store_acquire(s, &c)) == CU_OK) {
-		struct cu_val arg = CU_VTEXT(name);
-		r = cu_conn_query(c, "SELECT definition, version FROM roles WHERE name = ?1", &arg, 1,
-				  collect_role, a);
-		cu_store_release(s, c);
-	}
+	r = cu_store_query_array(s, "SELECT definition, version FROM roles WHERE name = ?1", &arg, 1,
+				 collect_role, &a);
 	if (!r && json_array_size(a) == 0)
 		r = CU_ERR_NOT_FOUND;
 	if (!r)
@@ -249,21 +245,8 @@ int cu_role_get(struct cu_store *s, const char *name, json_t **out)
 
 int cu_role_list(struct cu_store *s, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *a = json_array();
-	int r;
-
-	*out = NULL;
-	if ((r = cu_store_acquire(s, &c)) == CU_OK) {
-		r = cu_conn_query(c, "SELECT definition, version FROM roles ORDER BY name", NULL, 0,
-				  collect_role, a);
-		cu_store_release(s, c);
-	}
-	if (r)
-		json_decref(a);
-	else
-		*out = a;
-	return r;
+	return cu_store_query_array(s, "SELECT definition, version FROM roles ORDER BY name", NULL,
+				    0, collect_role, out);
 }
 
 int cu_role_in_use(struct cu_store *s, const char *name, bool *used)

@@ -1,5 +1,6 @@
 #include "store/store_int.h"
 #include "core/log.h"
+#include "core/json.h"
 
 struct cu_store {
 	const struct cu_store_ops *ops;
@@ -222,4 +223,23 @@ int cu_conn_query_text(struct cu_conn *c, const char *sql, const struct cu_val *
 		return r;
 	}
 	return o.found ? CU_OK : CU_ERR_NOT_FOUND;
+}
+
+int cu_store_query_array(struct cu_store *s, const char *sql, const struct cu_val *args,
+			 size_t nargs, cu_row_fn fn, json_t **out)
+{
+	struct cu_conn *c = NULL;
+	json_t *a = json_array();
+	int r;
+
+	*out = NULL;
+	if ((r = cu_store_acquire(s, &c)) == CU_OK) {
+		r = cu_conn_query(c, sql, args, nargs, fn, a);
+		cu_store_release(s, c);
+	}
+	if (r)
+		json_decref(a);
+	else
+		*out = a;
+	return r;
 }

@@ -71,6 +71,13 @@ int64_t cu_row_int(struct cu_row *r, int col);
 const char *cu_row_text(struct cu_row *r, int col);
 const void *cu_row_blob(struct cu_row *r, int col, size_t *len);
 
+/* Convenience: borrow a connection, run a query whose rows fn appends to
+ * a new JSON array (ctx is that json_t *), give the connection back.
+ * *out is owned by the caller (json_decref). */
+struct json_t;
+CU_WUR int cu_store_query_array(struct cu_store *s, const char *sql, const struct cu_val *args,
+				size_t nargs, cu_row_fn fn, struct json_t **out);
+
 /* Convenience: run a query expecting at most one row with one integer or
  * text column.  CU_ERR_NOT_FOUND when there is no row. */
 CU_WUR int cu_conn_query_int(struct cu_conn *c, const char *sql, const struct cu_val *args,

@@ -177,6 +177,7 @@ int cu_vault_collection_get(struct cu_vault *v, const char *name, struct cu_sche
 	return r;
 }
 
+/* Append column 0 (a name or an id) to the JSON array ctx. */
 static int collect_name(void *ctx, struct cu_row *row)
 {
 	json_array_append_new(ctx, json_string(cu_row_text(row, 0)));
@@ -185,21 +186,8 @@ static int collect_name(void *ctx, struct cu_row *row)
 
 int cu_vault_collection_list(struct cu_vault *v, json_t **out)
 {
-	struct cu_conn *c = NULL;
-	json_t *a = json_array();
-	int r;
-
-	*out = NULL;
-	if ((r = cu_store_acquire(v->store, &c)))
-		goto out;
-	r = cu_conn_query(c, "SELECT name FROM collections ORDER BY name", NULL, 0, collect_name, a);
-	cu_store_release(v->store, c);
-out:
-	if (r)
-		json_decref(a);
-	else
-		*out = a;
-	return r;
+	return cu_store_query_array(v->store, "SELECT name FROM collections ORDER BY name", NULL, 0,
+				    collect_name, out);
 }
 
 /* ---- sealing ---------------------------------------------------------- */
@@ -700,12 +688,6 @@ out:
 	return r;
 }
 
-static int collect_id(void *ctx, struct cu_row *row)
-{
-	json_array_append_new(ctx, json_string(cu_row_text(row, 0)));
-	return 0;
-}
-
 int cu_vault_record_find(struct cu_vault *v, const char *collection, const char *field,
 			 const char *text, size_t limit, json_t **ids, struct cu_errinfo *ei)
 {
@@ -738,7 +720,7 @@ int cu_vault_record_find(struct cu_vault *v, const char *collection, const char 
 		goto out;
 	r = cu_conn_query(c, "SELECT record_id FROM record_fields WHERE collection = ?1 AND "
 			     "field = ?2 AND lookup = ?3 ORDER BY record_id LIMIT ?4",
-			  args, 4, collect_id, a);
+			  args, 4, collect_name, a);
 out:
 	cu_store_release(v->store, c);
 	if (r)
@@ -764,7 +746,7 @@ int cu_vault_record_list(struct cu_vault *v, const char *collection, const char 
 	if ((r = cu_store_acquire(v->store, &c)))
 		goto out;
 	r = cu_conn_query(c, "SELECT id FROM records WHERE collection = ?1 AND id > ?2 "
-			     "ORDER BY id LIMIT ?3", args, 3, collect_id, a);
+			     "ORDER BY id LIMIT ?3", args, 3, collect_name, a);
 out:
 	cu_store_release(v->store, c);
 	if (r)
