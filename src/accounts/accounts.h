@@ -85,6 +85,7 @@ CU_WUR int cu_accounts_user_exists(struct cu_accounts *a, const char *username);
 /* active <-> disabled.  Disabling ends every session and token at once. */
 CU_WUR int cu_accounts_user_set_status(struct cu_accounts *a, const char *username,
 				       bool active);
+/* New roles; the user's sessions end (a new id at the next login). */
 CU_WUR int cu_accounts_user_set_roles(struct cu_accounts *a, const char *username,
 				      const json_t *roles);
 /* Irreversible: wipe credentials, end sessions and tokens, hand the

@@ -302,6 +302,10 @@ static int do_roles(struct cu_accounts *a, struct cu_conn *c, struct user_row *u
 	int r = cu_conn_exec(c, "UPDATE users SET roles = ?2 WHERE id = ?1", args, 2, NULL);
 	(void)a;
 	cu_free(rj);
+	/* A privilege change ends the user's sessions: the next login gets a
+	 * new session id.  (Tokens carry on; their roles apply at once.) */
+	if (!r)
+		r = cu_conn_exec(c, "DELETE FROM sessions WHERE user_id = ?1", args, 1, NULL);
 	return r;
 }
 

@@ -39,10 +39,11 @@ int cu_cmd_scan(int argc, char **argv);
 int cu_cmd_token(int argc, char **argv);
 int cu_cmd_user(int argc, char **argv);
 int cu_cmd_audit(int argc, char **argv);
+int cu_cmd_role(int argc, char **argv);
 
 extern const char cu_usage_help[], cu_usage_version[], cu_usage_init[],
 	cu_usage_serve[], cu_usage_scan[], cu_usage_token[], cu_usage_user[],
-	cu_usage_audit[];
+	cu_usage_audit[], cu_usage_role[];
 
 #define CU_VERSION "0.1.0"
 

@@ -6,6 +6,7 @@ const struct cu_cmd cu_commands[] = {
 	{ "audit", cu_cmd_audit, "verify, query and export the tamper-evident operation log", cu_usage_audit },
 	{ "help", cu_cmd_help, "show help for custos or one command", cu_usage_help },
 	{ "init", cu_cmd_init, "create a data directory, keys and the first administrator", cu_usage_init },
+	{ "role", cu_cmd_role, "list, show and change roles (the access policy)", cu_usage_role },
 	{ "scan", cu_cmd_scan, "find personal information in text, files and mail", cu_usage_scan },
 	{ "serve", cu_cmd_serve, "serve the HTTPS JSON API", cu_usage_serve },
 	{ "token", cu_cmd_token, "create, list and revoke API service tokens", cu_usage_token },

@@ -86,6 +86,28 @@ r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=phone
 check_eq "sensitive (not highly) needs no step-up" "${r%% *}" "200"
 
 stop_server
+
+# ---- custos role (the policy from the command line) ---------------------------------
+echo '{"scope":"department","purposes":["customer_service"],"collections":{"members":{"*":["read_masked"]}}}' >"$WORK/role.json"
+out=$("$CUSTOS" role set --data "$DATA" branch_staff --file "$WORK/role.json")
+check_contains "role set" "$out" "version 1"
+out=$("$CUSTOS" role set --data "$DATA" branch_staff --file "$WORK/role.json")
+check_contains "versioned" "$out" "version 2"
+check_contains "role show" "$("$CUSTOS" role show --data "$DATA" branch_staff)" '"scope": "department"'
+check_contains "role list" "$("$CUSTOS" role list --data "$DATA")" "branch_staff"
+echo '{"collections":{"members":{"*":["peek"]}}}' >"$WORK/bad.json"
+"$CUSTOS" role set --data "$DATA" branch_staff --file "$WORK/bad.json" 2>/dev/null
+check_eq "unknown permission refused" "$?" "2"
+echo '{"scope":' >"$WORK/broken.json"
+"$CUSTOS" role set --data "$DATA" branch_staff --file "$WORK/broken.json" 2>/dev/null
+check_eq "malformed role file refused" "$?" "2"
+"$CUSTOS" role set --data "$DATA" admin --file "$WORK/role.json" 2>/dev/null
+check_eq "admin role is fixed" "$?" "2"
+check_contains "role changes in the operation log" \
+	"$("$CUSTOS" audit query --data "$DATA" --type role.change --format jsonl)" '"record":"branch_staff"'
+"$CUSTOS" role delete --data "$DATA" branch_staff >/dev/null
+check_eq "role delete" "$?" "0"
+
 # No sensitive canary in the server log or the operation log.
 for v in 13900001234 13900001235 canary0z@example.org 13600001111; do
 	if grep -r -a -F -q -- "$v" "$WORK/serve.log" "$DATA/audit"; then fail "value $v leaked into a log"; else ok; fi
