@@ -271,8 +271,12 @@ int cu_audit_record_view(const json_t *rec, json_t **out)
 	if (!who)
 		who = "-";
 	snprintf(when, sizeof(when), "%.10s %.8s", ts, ts + 11);
-	cu_buf_init(&zh, 4096);
-	cu_buf_init(&en, 4096);
+	/* The description quotes strings of the record, so it can be as long
+	 * as a record line plus the label: 4096 refused real records (64
+	 * field names of 64 bytes) and the console then showed the whole
+	 * page as an integrity error. */
+	cu_buf_init(&zh, CU_AUDIT_MAX_LINE + 1024);
+	cu_buf_init(&en, CU_AUDIT_MAX_LINE + 1024);
 	if ((r = describe(rec, ti->zh, &zh)) || (r = describe(rec, ti->en, &en)))
 		goto out;
 	v = json_object();
