@@ -13,6 +13,7 @@
 #include "vault/vault.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -21,7 +22,8 @@
 const char cu_usage_serve[] =
 	"usage: custos serve --data DIR [--listen HOST:PORT] [--tls-cert F --tls-key F]\n"
 	"                    [--plain-http] [--threads N] [--db URL]\n"
-	"                    [--key-file F | --passphrase-file F] [--audit-noop]\n"
+	"                    [--key-file F | --passphrase-file F] [--audit-retention DAYS]\n"
+	"                    [--audit-noop]\n"
 	"\n"
 	"Serve the HTTPS JSON API on HOST:PORT (default 127.0.0.1:8443) with the\n"
 	"certificate made by 'custos init' unless --tls-cert/--tls-key are given.\n"
@@ -35,6 +37,8 @@ const char cu_usage_serve[] =
 	"\n"
 	"Every API request is recorded in the operation log (DIR/audit); if a record\n"
 	"cannot be written the request is refused with 503 and so is every later one.\n"
+	"Records older than --audit-retention days (default and minimum 180) are\n"
+	"purged as whole checkpointed segments, at start and then daily.\n"
 	"--audit-noop replaces the log with a sink that keeps nothing: for the\n"
 	"audit benchmark only, never in production.\n";
 
@@ -57,6 +61,52 @@ static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *por
 	host[hl] = '\0';
 	*port = (uint16_t)p;
 	return CU_OK;
+}
+
+/* Retention: once at start and then daily, purge the operation log's
+ * segments that are past the retention period and covered by a signed
+ * checkpoint (the purge verifies the log first and records itself). */
+struct purger {
+	struct cu_audit *audit;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+};
+
+static void *purge_loop(void *arg)
+{
+	struct purger *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		uint64_t n = 0;
+		struct timespec until;
+		pthread_mutex_unlock(&p->lock);
+		int r = cu_audit_purge(p->audit, cu_time_now(), &n);
+		if (r)
+			cu_error("audit: retention purge failed: %s", cu_strerror(r));
+		else if (n)
+			cu_info("audit: purged %llu records past retention", (unsigned long long)n);
+		pthread_mutex_lock(&p->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 86400;
+		while (!p->stop && pthread_cond_timedwait(&p->cond, &p->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void purger_stop(struct purger *p)
+{
+	if (!p->audit)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	p->audit = NULL;
 }
 
 static void audit_failed(void *ctx, int err)
@@ -126,12 +176,14 @@ int cu_cmd_serve(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "audit-noop", no_argument, NULL, 'N' },
+		{ "audit-retention", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cu_audit_opts ao = { 0 };
 	struct cu_audit *audit = NULL;
 	struct cu_dlp *dlp = NULL;
+	struct purger purger = { 0 };
 	const char *dir = NULL, *listen = "127.0.0.1:8443", *certf = NULL, *keyf = NULL, *db = NULL;
 	struct cu_keyopts ko = { NULL, NULL };
 	struct cu_http_opts ho = { 0 };
@@ -156,6 +208,11 @@ int cu_cmd_serve(int argc, char **argv)
 		case 'k': keyf = optarg; break;
 		case 'P': ho.plain = true; break;
 		case 'N': ao.noop = true; break;
+		case 'R':
+			if (cu_parse_int64(optarg, 180, 36500, &ao.retention_days))
+				return cu_cli_usage_error("serve", "--audit-retention must be 180..36500 "
+								   "days (the law asks for at least 180)");
+			break;
 		case 'D': db = optarg; break;
 		case 'K': ko.key_file = optarg; break;
 		case 'p': ko.passphrase_file = optarg; break;
@@ -234,6 +291,15 @@ int cu_cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (!ao.noop) {
+		pthread_mutex_init(&purger.lock, NULL);
+		pthread_cond_init(&purger.cond, NULL);
+		purger.audit = audit;
+		if (pthread_create(&purger.thread, NULL, purge_loop, &purger)) {
+			purger.audit = NULL;
+			cu_warn("serve: could not start the retention purge");
+		}
+	}
 	if ((r = cu_http_start(&app, &ho, &http))) {
 		cu_cli_fail("cannot start the HTTP server: %s", cu_strerror(r));
 		goto out;
@@ -244,11 +310,13 @@ int cu_cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	cu_info("serve: %s received, finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	cu_http_stop(http, 10000);
+	http = NULL;
 	rc = CU_EXIT_OK;
 	if (system_event(audit, CU_AUDIT_SYSTEM_STOP, "ok"))
 		rc = CU_EXIT_FAIL;
 	cu_info("serve: stopped");
 out:
+	purger_stop(&purger);
 	if (audit && cu_audit_close(audit)) {
 		cu_error("serve: the operation log did not close cleanly");
 		rc = CU_EXIT_FAIL;
