@@ -8,7 +8,7 @@ const char cu_usage_help[] =
 const char cu_usage_version[] =
 	"usage: custos version\n"
 	"\n"
-	"Print the version of custos and of the libraries it was built with.\n";
+	"Print the version of custos.\n";
 
 int cu_cmd_help(int argc, char **argv)
 {

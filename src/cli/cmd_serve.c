@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "vault/vault.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -60,6 +61,13 @@ static int parse_listen(const char *s, char *host, size_t hostlen, uint16_t *por
 	memcpy(host, s, hl);
 	host[hl] = '\0';
 	*port = (uint16_t)p;
+	/* A numeric address (or localhost): no name lookups at start. */
+	{
+		unsigned char buf[sizeof(struct in6_addr)];
+		if (strcmp(host, "localhost") && inet_pton(AF_INET, host, buf) != 1 &&
+		    inet_pton(AF_INET6, host, buf) != 1)
+			return CU_ERR_INVALID;
+	}
 	return CU_OK;
 }
 
@@ -230,6 +238,9 @@ int cu_cmd_serve(int argc, char **argv)
 		return cu_cli_usage_error("serve", "--listen must be HOST:PORT with a numeric address");
 	if (!!certf != !!keyf)
 		return cu_cli_usage_error("serve", "--tls-cert and --tls-key go together");
+	if (db && strncmp(db, "postgres://", 11) && strncmp(db, "postgresql://", 13))
+		return cu_cli_usage_error("serve", "--db takes a postgres:// URL; without it the "
+						   "embedded SQLite store in DIR is used");
 	if (ho.plain && !cu_http_host_is_loopback(host))
 		return cu_cli_usage_error("serve",
 					  "--plain-http is only allowed on a loopback address; use TLS");
@@ -301,7 +312,8 @@ int cu_cmd_serve(int argc, char **argv)
 		}
 	}
 	if ((r = cu_http_start(&app, &ho, &http))) {
-		cu_cli_fail("cannot start the HTTP server: %s", cu_strerror(r));
+		cu_cli_fail(r == CU_ERR_IO ? "cannot listen on %s (the port is in use, or not permitted)"
+					   : "cannot start the HTTP server on %s", listen);
 		goto out;
 	}
 	cu_info("serve: listening on %s://%s:%u (store: %s)", ho.plain ? "http" : "https",

@@ -21,5 +21,11 @@ int main(int argc, char **argv)
 	cmd = cu_cmd_find(argv[1]);
 	if (!cmd)
 		return cu_cli_usage_error(argv[1], "unknown command; try 'custos help'");
+	/* "custos CMD --help" anywhere is "custos help CMD". */
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(cmd->usage, stdout);
+			return CU_EXIT_OK;
+		}
 	return cmd->fn(argc - 1, argv + 1);
 }

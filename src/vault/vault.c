@@ -364,6 +364,12 @@ static int canonical_fields(const struct cu_schema *s, const json_t *fields, boo
 		}
 		if ((r = cu_field_canonical(f, val, &cv, ei)))
 			goto fail;
+		if (f->required && json_is_string(cv) && json_string_length(cv) == 0) {
+			json_decref(cv);
+			r = cu_errinfo_set(ei, CU_ERR_INVALID, k, "field '%s' is required and cannot be "
+								  "empty", k);
+			goto fail;
+		}
 		json_object_set_new(canon, k, cv);
 	}
 	for (size_t i = 0; !partial && i < s->nfields; i++)
