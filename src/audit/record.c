@@ -102,7 +102,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 }
 
 /*
- * Append s as a JSON string of at most cap bytes of content (before
+ * Append s as a JSON string of at most cap bytes of content (after
  * escaping), cut on a character boundary; invalid UTF-8 bytes become '?'.
  */
 static int put_str(struct cu_buf *b, const char *str, size_t cap)
@@ -129,7 +129,13 @@ static int put_str(struct cu_buf *b, const char *str, size_t cap)
 			i += k;
 		} else {
 			unsigned char c = s[i];
-			if (used + 1 > cap)
+			/* The cap counts escaped bytes: counted before escaping, 64
+			 * field names of control characters took six times their
+			 * cap and the record outgrew CU_AUDIT_MAX_LINE, failing the
+			 * append. */
+			size_t esc = c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' ? 2
+				     : c < 0x20 || c == 0x7f ? 6 : 1;
+			if (used + esc > cap)
 				break;
 			if (c == '"')
 				r = cu_buf_puts(b, "\\\"");
@@ -145,7 +151,7 @@ static int put_str(struct cu_buf *b, const char *str, size_t cap)
 				r = cu_buf_printf(b, "\\u%04x", c);
 			else
 				r = cu_buf_putc(b, (char)c);
-			used++;
+			used += esc;
 			i++;
 		}
 		if (r)
