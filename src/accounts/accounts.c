@@ -423,7 +423,7 @@ static void failure_delay(int64_t failures)
 
 /* ---- login -------------------------------------------------------------- */
 
-static int record_failure(struct cu_accounts *a, struct cu_conn *c, struct user_row *u,
+int cu_acc_record_failure(struct cu_accounts *a, struct cu_conn *c, struct user_row *u,
 			  const struct cu_security *set, const char *source, int64_t now)
 {
 	int64_t failed = u->failed_count + 1;
@@ -534,7 +534,7 @@ int cu_accounts_login(struct cu_accounts *a, const char *username, const char *p
 		goto fail; /* locked: even the right password does not open it */
 	}
 	if (pw) {
-		if (record_failure(a, c, &u, &set, source, now))
+		if (cu_acc_record_failure(a, c, &u, &set, source, now))
 			cu_warn("auth: could not record a failed login");
 		goto fail;
 	}
@@ -547,7 +547,7 @@ int cu_accounts_login(struct cu_accounts *a, const char *username, const char *p
 		if (r) {
 			if (r == CU_ERR_INTEGRITY)
 				cu_error("accounts: a stored TOTP seed failed its integrity check");
-			if (record_failure(a, c, &u, &set, source, now))
+			if (cu_acc_record_failure(a, c, &u, &set, source, now))
 				cu_warn("auth: could not record a failed login");
 			r = CU_ERR_AUTH;
 			goto fail;
@@ -851,3 +851,17 @@ int cu_accounts_token_list(struct cu_accounts *a, json_t **out)
 				    NULL, 0, collect_token, out);
 }
 
+
+int cu_accounts_token_owner(struct cu_accounts *a, const char *id, char **username)
+{
+	struct cu_conn *c = NULL;
+	int r;
+	*username = NULL;
+	if ((r = cu_store_acquire(a->store, &c)))
+		return r;
+	struct cu_val arg = CU_VTEXT(id);
+	r = cu_conn_query_text(c, "SELECT u.username FROM tokens t JOIN users u ON u.id = t.user_id "
+				  "WHERE t.id = ?1 AND t.revoked_at IS NULL", &arg, 1, username);
+	cu_store_release(a->store, c);
+	return r;
+}

@@ -157,6 +157,8 @@ CU_WUR int cu_accounts_token_create(struct cu_accounts *a, const char *username,
 CU_WUR int cu_accounts_token_auth(struct cu_accounts *a, const char *token,
 				  struct cu_principal *p);
 CU_WUR int cu_accounts_token_revoke(struct cu_accounts *a, const char *id);
+/* The user name a token acts as (*username cu_free'd by the caller). */
+CU_WUR int cu_accounts_token_owner(struct cu_accounts *a, const char *id, char **username);
 CU_WUR int cu_accounts_token_list(struct cu_accounts *a, json_t **out);
 
 /* Is code the current TOTP of the base32 seed?  For tests and tools. */

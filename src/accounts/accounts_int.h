@@ -85,5 +85,8 @@ CU_WUR int cu_acc_end_all(struct cu_conn *c, const char *user_id);
 CU_WUR int cu_acc_notify_conn(struct cu_conn *c, const char *user_id, const char *kind,
 			      const char *message, const char *source);
 char *cu_acc_totp_uri(const char *username, const char *b32);
+/* Count a failed password or code against u; lock it past the threshold. */
+CU_WUR int cu_acc_record_failure(struct cu_accounts *a, struct cu_conn *c, struct user_row *u,
+				 const struct cu_security *set, const char *source, int64_t now);
 
 #endif

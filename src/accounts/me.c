@@ -272,19 +272,27 @@ int cu_accounts_notifications(struct cu_accounts *a, const char *user_id, json_t
 int cu_accounts_step_up(struct cu_accounts *a, const char *user_id, const char *code)
 {
 	struct cu_conn *c = NULL;
+	struct cu_security set;
 	struct user_row u;
-	int64_t step = 0, n = 0;
+	int64_t step = 0, n = 0, now = cu_time_now();
 	int r;
 
 	memset(&u, 0, sizeof(u));
+	if ((r = cu_accounts_settings_get(a, &set)))
+		return r;
 	if ((r = cu_store_acquire(a->store, &c)) || (r = cu_acc_load_user(a, c, user_id, true, &u)))
 		goto out;
-	if (!u.totp_enrolled) {
+	/* Step-up codes count towards the lockout like login codes: six
+	 * digits must not be guessable from a stolen session. */
+	if (!u.totp_enrolled || u.locked_until > now) {
 		r = CU_ERR_AUTH;
 		goto out;
 	}
-	if ((r = cu_acc_totp_verify(a, u.id, u.totp, u.totplen, false, code, u.last_step, &step)))
+	if ((r = cu_acc_totp_verify(a, u.id, u.totp, u.totplen, false, code, u.last_step, &step))) {
+		if (cu_acc_record_failure(a, c, &u, &set, "step-up", now))
+			cu_warn("accounts: could not record a failed step-up code");
 		goto out;
+	}
 	struct cu_val args[] = { CU_VTEXT(u.id), CU_VINT(step) };
 	if ((r = cu_conn_exec(c, "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND "
 				 "totp_last_step < ?2", args, 2, &n)))

@@ -9,6 +9,8 @@ static unsigned module_for(const char *action)
 {
 	if (strcmp(action, "user.delete") == 0 || strcmp(action, "role.change") == 0)
 		return CU_MOD_USERS;
+	if (strcmp(action, "role.define") == 0)
+		return CU_MOD_ROLES;
 	if (strcmp(action, "collection.delete") == 0)
 		return CU_MOD_COLLECTIONS;
 	return 0; /* data acts: decided by permissions on the collection */
@@ -16,9 +18,30 @@ static unsigned module_for(const char *action)
 
 /* May r decide on ap?  Module acts need the module; data acts need the
  * same permission on the collection that the requester needed. */
+/* The modules a role assignment or definition in ap would hand out. */
+static unsigned granted_modules(struct cu_req *r, const struct cu_approval *ap)
+{
+	unsigned mods = 0, bit;
+	size_t i;
+	json_t *m;
+	if (strcmp(ap->action, "role.change") == 0) {
+		if (cu_roles_modules(r->app->store, json_object_get(ap->params, "roles"), &mods))
+			return CU_MOD_ALL;
+		return mods;
+	}
+	json_array_foreach(json_object_get(json_object_get(ap->params, "definition"), "modules"), i, m)
+		if (json_is_string(m) && cu_module_parse(json_string_value(m), &bit) == CU_OK)
+			mods |= bit;
+	return mods;
+}
+
 static bool may_decide(struct cu_req *r, const struct cu_approval *ap)
 {
 	unsigned m = module_for(ap->action);
+	/* Whoever approves handing out powers must hold them too. */
+	if ((!strcmp(ap->action, "role.change") || !strcmp(ap->action, "role.define")) &&
+	    (granted_modules(r, ap) & ~r->who.modules))
+		return false;
 	if (m)
 		return (r->who.modules & m) != 0;
 	if (strcmp(ap->action, "records.export") == 0)
@@ -54,6 +77,15 @@ static int execute(struct cu_req *r, struct cu_approval *ap, json_t *out)
 	if (strcmp(ap->action, "role.change") == 0)
 		return cu_accounts_user_set_roles(r->app->accounts, ap->target,
 						  json_object_get(ap->params, "roles"));
+	if (strcmp(ap->action, "role.define") == 0) {
+		struct cu_errinfo ei = { "", "" };
+		int64_t version = 0;
+		rc = cu_role_put(r->app->store, json_object_get(ap->params, "definition"),
+				 ap->requested_by, &ei, &version);
+		if (!rc)
+			json_object_set_new(out, "role_version", json_integer(version));
+		return rc;
+	}
 	if (strcmp(ap->action, "collection.delete") == 0) {
 		int64_t n = 0;
 		rc = cu_vault_collection_delete(r->app->vault, ap->target, &n);
@@ -209,6 +241,40 @@ int cu_h_role_put(struct cu_req *r)
 	if (mods & ~r->who.modules)
 		return cu_req_error(r, CU_ERR_FORBIDDEN, "modules",
 				    "you cannot give a role modules you do not hold");
+	/* Changing which administrative modules a role carries changes the
+	 * powers of everyone who holds it: that takes a second person. */
+	{
+		json_t *old = NULL;
+		unsigned oldmods = 0, bit;
+		size_t i;
+		json_t *m;
+		rc = cu_role_get(r->app->store, r->params[0], &old);
+		if (rc && rc != CU_ERR_NOT_FOUND)
+			return rc;
+		json_array_foreach(json_object_get(old, "modules"), i, m)
+			if (json_is_string(m) && cu_module_parse(json_string_value(m), &bit) == CU_OK)
+				oldmods |= bit;
+		json_decref(old);
+		if (oldmods != mods) {
+			char *id = NULL;
+			json_t *o;
+			/* Validate now, so the approver sees only well-formed roles. */
+			if ((rc = cu_role_validate(r->json, &ei)))
+				return cu_req_error(r, rc, ei.field, "%s", ei.msg);
+			rc = cu_approval_request(r->app->store, "role.define", r->params[0],
+						 json_pack("{s:O}", "definition", r->json), NULL,
+						 r->who.username, CU_APPROVAL_TTL_S, &id);
+			if (rc)
+				return rc;
+			snprintf(r->audit_approval, sizeof(r->audit_approval), "%s", id);
+			r->audit_event = "approval.request";
+			o = json_pack("{s:s,s:s,s:s}", "status", "pending_approval", "approval_id", id,
+				      "message", "changing a role's administrative modules needs a second "
+						 "person (POST /v1/approvals/ID/approve)");
+			cu_free(id);
+			return cu_req_reply(r, 202, o);
+		}
+	}
 	rc = cu_role_put(r->app->store, r->json, r->who.username, &ei, &version);
 	if (rc && ei.msg[0])
 		return cu_req_error(r, rc, ei.field, "%s", ei.msg);

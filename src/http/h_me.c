@@ -4,6 +4,16 @@
 
 #define SESSION_COOKIE "__Host-custos_session"
 
+/* Passwords and second factors change only in a login session: a bearer
+ * token alone must never be able to take over its user's credentials. */
+static int need_session(struct cu_req *r)
+{
+	if (strcmp(r->who.method, "session") == 0)
+		return CU_OK;
+	return cu_req_error(r, CU_ERR_FORBIDDEN, NULL,
+			    "passwords and two-factor are changed in a login session, not with a token");
+}
+
 /* After enrolment completes the session gets a new id in stage "full". */
 static int maybe_promote(struct cu_req *r, json_t *o)
 {
@@ -35,6 +45,8 @@ int cu_h_me_password(struct cu_req *r)
 	json_t *o;
 	int rc;
 
+	if ((rc = need_session(r)))
+		return rc;
 	if (cu_json_only_keys(r->json, keys, &bad))
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
 	if (cu_json_get_str(r->json, "current_password", &cur))
@@ -65,6 +77,8 @@ int cu_h_me_totp_begin(struct cu_req *r)
 	json_t *o;
 	int rc;
 
+	if ((rc = need_session(r)))
+		return rc;
 	if (strcmp(r->who.stage, "full") == 0 && strcmp(r->who.method, "session") == 0) {
 		bool done = false;
 		if ((rc = cu_accounts_enrolled(r->app->accounts, r->who.user_id, &done)))
@@ -91,6 +105,8 @@ int cu_h_me_totp_confirm(struct cu_req *r)
 	json_t *codes = NULL, *o;
 	int rc;
 
+	if ((rc = need_session(r)))
+		return rc;
 	if (cu_json_only_keys(r->json, keys, &bad))
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
 	if (cu_json_get_str(r->json, "code", &code))

@@ -185,7 +185,7 @@ int cu_h_collection_delete(struct cu_req *r)
 /* POST /v1/collections/{name}/exports {"purpose","reason","fields"?} */
 int cu_h_export_request(struct cu_req *r)
 {
-	static const char *const keys[] = { "purpose", "reason", "fields", NULL };
+	static const char *const keys[] = { "purpose", "reason", NULL };
 	const char *purpose, *reason, *bad;
 	struct cu_schema *s = NULL;
 	char rule[256];
@@ -224,6 +224,12 @@ int cu_h_bulk_delete_request(struct cu_req *r)
 	r->audit_collection = r->params[0];
 	if (cu_json_only_keys(r->json, keys, &bad))
 		return cu_req_error(r, CU_ERR_INVALID, bad, "unknown field '%s'", bad);
+	{
+		struct cu_schema *s = NULL;
+		if ((rc = cu_vault_collection_get(r->app->vault, r->params[0], &s)))
+			return rc == CU_ERR_NOT_FOUND ? cu_req_error(r, rc, NULL, "no such collection") : rc;
+		cu_free(s);
+	}
 	if (!cu_grants_allow(&r->grants, r->params[0], "*", CU_PERM_DELETE, rule, sizeof(rule)))
 		return cu_req_error(r, CU_ERR_FORBIDDEN, NULL, "%s", rule);
 	if (!json_is_array(ids) || !json_array_size(ids) || json_array_size(ids) > CU_MAX_PAGE)
@@ -278,10 +284,19 @@ int cu_h_export_download(struct cu_req *r)
 			break;
 		json_array_foreach(ids, i, idv) {
 			struct cu_record *rec = NULL;
-			json_t *line = json_object(), *fields = json_object(), *v;
+			json_t *line, *fields, *v;
 			const char *k;
+			bool visible = false;
 			if (cu_vault_record_get(r->app->vault, s->name, json_string_value(idv), &rec))
 				continue;
+			/* An export holds only what its requester may see. */
+			if (cu_policy_row_visible(r->app->store, &r->grants, &r->who, rec->owner,
+						  rec->related, &visible) || !visible) {
+				cu_record_free(rec);
+				continue;
+			}
+			line = json_object();
+			fields = json_object();
 			json_object_foreach(rec->fields, k, v) {
 				const struct cu_field *f = cu_schema_field(s, k);
 				bool consent = !s->require_consent;

@@ -20,6 +20,9 @@ int cu_h_token_create(struct cu_req *r)
 		user = r->who.username;
 	else if (rc)
 		return cu_req_error(r, CU_ERR_INVALID, "user", "user must be a user name");
+	/* A token acts as its user: only for users whose powers you hold. */
+	if (strcmp(user, r->who.username) != 0 && (rc = cu_h_may_act_on(r, user)))
+		return rc;
 	rc = cu_json_get_int(r->json, "ttl_days", &days);
 	if ((rc && rc != CU_ERR_NOT_FOUND) || days < 0 || days > 3650)
 		return cu_req_error(r, CU_ERR_INVALID, "ttl_days", "ttl_days must be 0 (no expiry) to 3650");
@@ -50,7 +53,18 @@ int cu_h_token_list(struct cu_req *r)
 
 int cu_h_token_revoke(struct cu_req *r)
 {
-	int rc = cu_accounts_token_revoke(r->app->accounts, r->params[0]);
+	char *owner = NULL;
+	int rc = cu_accounts_token_owner(r->app->accounts, r->params[0], &owner);
+	if (rc == CU_ERR_NOT_FOUND)
+		return cu_req_error(r, rc, NULL, "no such active token");
+	if (rc)
+		return rc;
+	if (strcmp(owner, r->who.username) != 0 && (rc = cu_h_may_act_on(r, owner))) {
+		cu_free(owner);
+		return rc;
+	}
+	cu_free(owner);
+	rc = cu_accounts_token_revoke(r->app->accounts, r->params[0]);
 	if (rc == CU_ERR_NOT_FOUND)
 		return cu_req_error(r, rc, NULL, "no such active token");
 	if (rc)

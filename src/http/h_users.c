@@ -26,7 +26,7 @@ static int user_modules(struct cu_req *r, const char *username, unsigned *mods)
 
 /* An administrator may act only on users whose powers they hold
  * themselves: an HR administrator cannot disable or demote the admin. */
-static int may_act_on(struct cu_req *r, const char *username)
+int cu_h_may_act_on(struct cu_req *r, const char *username)
 {
 	unsigned mods;
 	int rc = user_modules(r, username, &mods);
@@ -144,7 +144,7 @@ static int set_status(struct cu_req *r, bool active)
 	target(r, r->params[0]);
 	if (!active && strcmp(r->params[0], r->who.username) == 0)
 		return cu_req_error(r, CU_ERR_CONFLICT, NULL, "you cannot disable yourself");
-	if ((rc = may_act_on(r, r->params[0])))
+	if ((rc = cu_h_may_act_on(r, r->params[0])))
 		return rc;
 	rc = cu_accounts_user_set_status(r->app->accounts, r->params[0], active);
 	if (rc == CU_ERR_NOT_FOUND)
@@ -179,7 +179,7 @@ int cu_h_user_roles(struct cu_req *r)
 	if (cu_json_get_str(r->json, "reason", &reason) == CU_ERR_INVALID)
 		return cu_req_error(r, CU_ERR_INVALID, "reason", "reason must be a string");
 	r->audit_reason = reason;
-	if ((rc = may_act_on(r, r->params[0])) || (rc = check_roles(r, roles, &newmods)))
+	if ((rc = cu_h_may_act_on(r, r->params[0])) || (rc = check_roles(r, roles, &newmods)))
 		return rc;
 	if ((rc = user_modules(r, r->params[0], &oldmods)))
 		return rc;
@@ -211,7 +211,7 @@ int cu_h_user_reset_password(struct cu_req *r)
 	json_t *o;
 	int rc;
 	target(r, r->params[0]);
-	if ((rc = may_act_on(r, r->params[0])))
+	if ((rc = cu_h_may_act_on(r, r->params[0])))
 		return rc;
 	if ((rc = cu_accounts_user_reset_password(r->app->accounts, r->params[0], &pw)))
 		return rc;
@@ -225,7 +225,7 @@ int cu_h_user_reset_totp(struct cu_req *r)
 {
 	int rc;
 	target(r, r->params[0]);
-	if ((rc = may_act_on(r, r->params[0])))
+	if ((rc = cu_h_may_act_on(r, r->params[0])))
 		return rc;
 	if ((rc = cu_accounts_user_reset_totp(r->app->accounts, r->params[0])))
 		return rc;
@@ -256,7 +256,7 @@ int cu_h_user_delete(struct cu_req *r)
 		return cu_req_error(r, CU_ERR_INVALID, "reason", "reason must be a string");
 	if (strcmp(r->params[0], r->who.username) == 0)
 		return cu_req_error(r, CU_ERR_CONFLICT, NULL, "you cannot delete yourself");
-	if ((rc = may_act_on(r, r->params[0])))
+	if ((rc = cu_h_may_act_on(r, r->params[0])))
 		return rc;
 	params = json_pack("{s:s}", "reassign_to", to);
 	r->audit_reason = reason;

@@ -85,6 +85,10 @@ int cu_h_audit_report_subject(struct cu_req *r);
 int cu_h_audit_report_actor(struct cu_req *r);
 int cu_h_audit_verify(struct cu_req *r);
 
+/* May r act on username (whose administrative modules must all be r's)?
+ * CU_OK, or an error already explained in r. */
+CU_WUR int cu_h_may_act_on(struct cu_req *r, const char *username);
+
 /* Replace the session cookie with a new session id (privilege change). */
 void cu_req_set_session_cookie(struct cu_req *r, const char *sid);
 

@@ -177,6 +177,11 @@ static int validate(const json_t *def, struct cu_errinfo *ei)
 	return validate_data(def, ei);
 }
 
+int cu_role_validate(const json_t *def, struct cu_errinfo *ei)
+{
+	return validate(def, ei);
+}
+
 int cu_role_put(struct cu_store *s, const json_t *def, const char *actor, struct cu_errinfo *ei,
 		int64_t *version)
 {

@@ -41,6 +41,8 @@ bool cu_roles_privileged(void *ctx, const json_t *role_names);
 CU_WUR int cu_role_put(struct cu_store *s, const json_t *def, const char *actor,
 		       struct cu_errinfo *ei, int64_t *version);
 CU_WUR int cu_role_get(struct cu_store *s, const char *name, json_t **out);
+/* Check a role definition without storing it. */
+CU_WUR int cu_role_validate(const json_t *def, struct cu_errinfo *ei);
 CU_WUR int cu_role_list(struct cu_store *s, json_t **out);
 CU_WUR int cu_role_delete(struct cu_store *s, const char *name, const char *actor);
 /* Does any active user hold role name? */

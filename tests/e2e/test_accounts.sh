@@ -157,6 +157,18 @@ r=$(sapi "$H" "$HCSRF" POST /v1/users/admin/disable)
 check_eq "HR administrator cannot disable the admin" "${r%% *}" "403"
 r=$(sapi "$H" "$HCSRF" PUT /v1/users/bob/roles '{"roles":["hr_admin","auditor"]}')
 check_eq "HR administrator cannot grant modules they lack" "${r%% *}" "403"
+r=$(sapi "$H" "$HCSRF" POST /v1/tokens '{"name":"sneaky","user":"admin"}')
+check_eq "HR administrator cannot mint a token for the admin" "${r%% *}" "403"
+r=$(sapi "$H" "$HCSRF" POST /v1/tokens '{"name":"mine"}')
+check_eq "but may make their own" "${r%% *}" "201"
+HR_TOKEN=$(jget "${r#* }" "['token']")
+r=$(TOKEN=$HR_TOKEN api POST /v1/me/totp)
+check_eq "a token cannot replace its user's second factor" "${r%% *}" "403"
+r=$(TOKEN=$HR_TOKEN api POST /v1/me/password '{"current_password":"x","new_password":"y"}')
+check_eq "a token cannot change its user's password" "${r%% *}" "403"
+ADMIN_TOKEN_ID=$(jget "$(api GET /v1/tokens | cut -d' ' -f2-)" "['tokens'][0]['id']")
+r=$(sapi "$H" "$HCSRF" DELETE "/v1/tokens/$ADMIN_TOKEN_ID")
+check_eq "HR administrator cannot revoke the admin's token" "${r%% *}" "403"
 
 # ---- disable kills live sessions --------------------------------------------------
 B="$WORK/bob.jar"

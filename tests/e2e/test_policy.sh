@@ -84,6 +84,22 @@ r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no
 check_eq "fresh code reveals" "${r%% *}" "200"
 r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=phone&reason=audit")
 check_eq "sensitive (not highly) needs no step-up" "${r%% *}" "200"
+# Guessing step-up codes locks the account like guessing login codes.
+for i in 1 2 3 4 5; do
+	api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no&reason=audit" "" -H "X-Step-Up-Code: 00000$i" >/dev/null
+done
+totp_next "$ADMIN_TOTP"
+r=$(api GET "/v1/collections/members/records/$ID?purpose=compliance&reveal=id_no&reason=audit" "" -H "X-Step-Up-Code: $TOTP_CODE")
+check_eq "step-up guesses lock the account" "${r%% *}" "403"
+
+# ---- changing a role's modules takes a second person ----------------------------------
+r=$(api PUT /v1/roles/staff '{"modules":["audit"],"scope":"own","purposes":["customer_service"],"collections":{"*":{"*":["read_masked","write"]}}}')
+check_eq "adding a module to a role waits for approval" "${r%% *}" "202"
+RD=$(jget "${r#* }" "['approval_id']")
+check_not_contains "not applied yet" "$(api GET /v1/roles/staff)" '"audit"'
+r=$(TOKEN=$ADMIN2 api POST "/v1/approvals/$RD/approve")
+check_contains "approved and applied" "$r" '"status":"executed"'
+check_contains "role now carries the module" "$(api GET /v1/roles/staff)" '"audit"' 
 
 stop_server
 
