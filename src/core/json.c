@@ -133,7 +133,8 @@ int cu_json_get_bool(const json_t *obj, const char *key, bool *out)
 
 char *cu_json_dump(const json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	/* Reals (confidences) with 6 significant digits: 0.98, not 0.97999999999999998. */
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(6));
 	return s ? s : cu_strdup("null");
 }
 

@@ -296,6 +296,17 @@ int cu_h_record_create(struct cu_req *r)
 		goto out;
 	}
 	snprintf(r->audit_record, sizeof(r->audit_record), "%s", id);
+	/* Name the data subject in the log, so "who touched this customer's
+	 * data" finds the creation too. */
+	{
+		char *owner = NULL;
+		json_t *related = NULL;
+		if (cu_vault_record_meta(r->app->vault, s->name, id, &owner, &related,
+					 r->audit_subject, sizeof(r->audit_subject)) == CU_OK) {
+			cu_free(owner);
+			json_decref(related);
+		}
+	}
 	cu_req_reply(r, 201, json_pack("{s:s}", "id", id));
 	cu_free(id);
 out:
@@ -467,8 +478,15 @@ int cu_h_record_search(struct cu_req *r)
 			rc = vault_err(r, rc, NULL);
 			goto out;
 		}
-		if (visible)
+		if (visible) {
 			json_array_append_new(out, record_json(r, &vw, rec));
+			/* One subject: name it in the log (several: the log lists
+			 * none, and each record read is visible by its id). */
+			if (json_array_size(out) == 1)
+				snprintf(r->audit_subject, sizeof(r->audit_subject), "%s", rec->subject);
+			else
+				r->audit_subject[0] = '\0';
+		}
 		cu_record_free(rec);
 	}
 	{

@@ -269,7 +269,9 @@ static int dispatch(struct cu_req *r)
 		if (!match(rt->pattern, pathbuf, r))
 			continue;
 		path_seen = true;
-		if (strcmp(rt->method, r->method) == 0) {
+		/* HEAD is GET without the body (libmicrohttpd drops it). */
+		if (strcmp(rt->method, r->method) == 0 ||
+		    (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
 			found = rt;
 			break;
 		}

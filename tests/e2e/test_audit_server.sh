@@ -31,6 +31,8 @@ TOKEN="cus_forged" api GET /v1/collections >/dev/null
 r=$(api POST /v1/scan '{"text":"身份证11010519491231002X 手机13812345678"}')
 check_contains "scan finds the ID number" "$r" '"type":"cn_id"'
 check_contains "scan masks" "$r" '110105********002X'
+check_not_contains "confidences are short" "$r" '99999999'
+
 r=$(api POST /v1/scan '{"text":"x","types":["nonsense"]}')
 check_eq "scan: unknown type 400" "${r%% *}" "400"
 r=$(api POST /v1/scan '{"text":5}')
@@ -63,6 +65,9 @@ check_eq "bad time 400" "${r%% *}" "400"
 r=$(api GET "/v1/audit/reports/subject/member-2")
 check_contains "who accessed this customer" "$r" '"event":"record.reveal"'
 check_not_contains "only that customer" "$r" "${ids[0]}"
+check_contains "the creation is in the customer's report" "$r" '"event":"record.create"'
+r=$(api GET "/v1/audit/reports/subject/member-3")
+check_contains "a single-result lookup is in the customer's report" "$r" '"event":"record.lookup"' 
 r=$(api GET "/v1/audit/reports/actor/admin")
 check_contains "what did this employee access" "$r" '"event":"record.delete"'
 r=$(api GET /v1/audit/verify)

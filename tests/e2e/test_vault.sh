@@ -38,6 +38,9 @@ TOKEN_CRM=$(make_token "$DATA" crm)
 start_server "$DATA"
 r=$(api GET /healthz)
 check_eq "healthz" "$r" '200 {"status":"ok"}'
+r=$(curl -sk -o /dev/null -w '%{http_code}' -I "$BASE/healthz")
+check_eq "HEAD /healthz" "$r" "200"
+
 check "login with oathtool" login admin "$ADMIN_PW" "$ADMIN_TOTP"
 cookie=$(grep -i '^set-cookie:' "$WORK/login.headers")
 check_contains "cookie prefix" "$cookie" "__Host-custos_session="
