@@ -16,6 +16,37 @@ check_eq "authorisation matrix" "$rc" "0"
 n=$(tail -1 "$WORK/matrix.out" | cut -d' ' -f1)
 check "hundreds of matrix cases ($n)" [ "${n:-0}" -ge 300 ]
 
+# ---- bad input on the policy endpoints ---------------------------------------------
+for body in '{"scope":"galaxy"}' '{"collections":{"members":{"*":["peek"]}}}' '{"modules":["nukes"]}' \
+	'{"purposes":"all"}' '{"colour":"red"}' '{"collections":[1]}' '{"reveal_step_up":"yes"}'; do
+	r=$(api PUT /v1/roles/badrole "$body")
+	check_eq "role $body refused" "${r%% *}" "400"
+done
+r=$(api PUT /v1/roles/badrole '{"name":"other"}')
+check_eq "role name must match the URL" "${r%% *}" "400"
+r=$(api PUT /v1/roles/admin '{"modules":[]}')
+check_eq "the admin role is fixed" "${r%% *}" "403"
+r=$(api POST /v1/purposes '{"name":"Bad Name"}')
+check_eq "bad purpose name" "${r%% *}" "400"
+r=$(api POST /v1/purposes '{"name":"research","description":"Studies (研究)"}')
+check_eq "declare a purpose" "${r%% *}" "201"
+r=$(api POST /v1/approvals/a_nothing/approve)
+check_eq "unknown approval 404" "${r%% *}" "404"
+r=$(api GET "/v1/policy/explain?user=nobody&collection=members&action=read")
+check_eq "explain: unknown user 404" "${r%% *}" "404"
+r=$(api GET "/v1/policy/explain?collection=members")
+check_eq "explain: missing parameters 400" "${r%% *}" "400"
+r=$(api POST /v1/collections/members/exports '{"purpose":"customer_service"}')
+check_eq "export without a reason 400" "${r%% *}" "400"
+r=$(api POST /v1/collections/members/exports '{"purpose":"customer_service","reason":"x y z","fields":["a"]}')
+check_eq "export: unknown key 400" "${r%% *}" "400"
+r=$(api POST /v1/collections/nope/records/bulk-delete '{"ids":["r_1"],"reason":"cleanup"}')
+check_eq "bulk delete of an unknown collection 404" "${r%% *}" "404"
+r=$(api POST /v1/collections/members/records/bulk-delete '{"ids":[],"reason":"cleanup"}')
+check_eq "bulk delete of nothing 400" "${r%% *}" "400"
+r=$(api DELETE "/v1/collections/members")
+check_eq "collection delete without a reason 400" "${r%% *}" "400"
+
 # ---- approvals for bulk acts ---------------------------------------------------
 r=$(api POST /v1/users '{"username":"admin2","roles":["admin"]}')
 ADMIN2=$(jget "$(api POST /v1/tokens '{"name":"a2","user":"admin2"}' | cut -d' ' -f2-)" "['token']")
