@@ -1,5 +1,6 @@
 #include "crypto/crypto.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sys/resource.h>
 
@@ -9,6 +10,33 @@ int cu_crypto_init(void)
 	/* No core dumps: they would hold keys and personal information. */
 	setrlimit(RLIMIT_CORE, &rl);
 	return sodium_init() < 0 ? CU_ERR_CRYPTO : CU_OK;
+}
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+	sodium_free(p); /* wipes */
+}
+
+static void scratch_init(void)
+{
+	if (pthread_key_create(&scratch_key, scratch_free))
+		abort();
+}
+
+uint8_t *cu_secret_key_scratch(void)
+{
+	uint8_t *p;
+	pthread_once(&scratch_once, scratch_init);
+	p = pthread_getspecific(scratch_key);
+	if (!p) {
+		p = cu_secret_alloc(CU_KEY_BYTES);
+		if (pthread_setspecific(scratch_key, p))
+			abort();
+	}
+	return p;
 }
 
 void *cu_secret_alloc(size_t n)

@@ -29,6 +29,16 @@
 /* Initialise libsodium; call once before anything else. */
 CU_WUR int cu_crypto_init(void);
 
+/*
+ * A per-thread key buffer (CU_KEY_BYTES of secret memory) for keys that
+ * live for one request, such as a data subject's DEK.  sodium_malloc maps,
+ * guards and locks pages, and freeing them costs TLB shootdowns on every
+ * core: per request that dominated a record read.  The buffer is made
+ * once per thread and freed when the thread ends; callers wipe it
+ * (cu_memzero) as soon as they are done, and must not hold two at once.
+ */
+uint8_t *cu_secret_key_scratch(void);
+
 /* Secret memory: guarded, locked, never in a core dump.  Aborts on OOM. */
 void *cu_secret_alloc(size_t n);
 /* Wipe and free; NULL is fine. */

@@ -426,7 +426,7 @@ int cu_vault_record_create(struct cu_vault *v, const char *collection, const jso
 	rid = cu_malloc(strlen(b) + 3);
 	snprintf(rid, strlen(b) + 3, "r_%s", b);
 	relj = related ? cu_json_dump(related) : cu_strdup("[]");
-	dek = cu_secret_alloc(CU_KEY_BYTES);
+	dek = cu_secret_key_scratch();
 	if ((r = cu_store_acquire(v->store, &c)) || (r = cu_conn_begin(c)))
 		goto out;
 	if ((r = subject_dek(v, c, subject, true, dek)))
@@ -446,7 +446,8 @@ out:
 	if (r == CU_ERR_FORBIDDEN)
 		cu_errinfo_set(ei, r, "subject", "this data subject has been erased");
 	cu_store_release(v->store, c);
-	cu_secret_free(dek);
+	if (dek)
+		cu_memzero(dek, CU_KEY_BYTES);
 	json_decref(canon);
 	cu_free(subject);
 	cu_free(relj);
@@ -581,7 +582,7 @@ int cu_vault_record_get(struct cu_vault *v, const char *collection, const char *
 		r = CU_ERR_NOT_FOUND; /* crypto-shredded subject: gone */
 		goto out;
 	}
-	dek = cu_secret_alloc(CU_KEY_BYTES);
+	dek = cu_secret_key_scratch();
 	if ((r = cu_keyring_dek_unwrap(v->kr, rec->subject, rc.dek.wrapped, rc.dek.len, dek))) {
 		r = CU_ERR_INTEGRITY;
 		goto out;
@@ -594,7 +595,8 @@ out:
 	if (r == CU_ERR_INTEGRITY)
 		cu_error("vault: record failed its integrity check (collection %s)", s->name);
 	cu_store_release(v->store, c);
-	cu_secret_free(dek);
+	if (dek)
+		cu_memzero(dek, CU_KEY_BYTES);
 	if (r)
 		cu_record_free(rec);
 	else
@@ -634,7 +636,7 @@ int cu_vault_record_update(struct cu_vault *v, const char *collection, const cha
 	if ((r = cu_vault_record_get(v, collection, id, &cur)))
 		goto out;
 	relj = related ? cu_json_dump(related) : NULL;
-	dek = cu_secret_alloc(CU_KEY_BYTES);
+	dek = cu_secret_key_scratch();
 	if ((r = cu_store_acquire(v->store, &c)) || (r = cu_conn_begin(c)))
 		goto out;
 	if ((r = subject_dek(v, c, cur->subject, false, dek)))
@@ -659,7 +661,8 @@ int cu_vault_record_update(struct cu_vault *v, const char *collection, const cha
 	r = cu_conn_commit(c);
 out:
 	cu_store_release(v->store, c);
-	cu_secret_free(dek);
+	if (dek)
+		cu_memzero(dek, CU_KEY_BYTES);
 	cu_record_free(cur);
 	json_decref(canon);
 	cu_free(relj);
