@@ -24,7 +24,7 @@
 #   WARMUP [2s]            one unmeasured read run first (0 to skip)
 #   PRELOAD [10000]        records created before measuring
 #   PRELOAD_CONNS [8]      client connections used to preload
-#   SERVER_THREADS [4]     custos serve --threads
+#   SERVER_THREADS [16]    custos serve --threads
 #   PLAIN [0]              1: plain HTTP on loopback instead of TLS
 #   PIN [0]                1: server on CPU 0, wrk on CPU 1 (taskset)
 #   BENCH_TMP [$TMPDIR or /tmp]  where the data directory is made
@@ -45,7 +45,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 PRELOAD=${PRELOAD:-10000}
 PRELOAD_CONNS=${PRELOAD_CONNS:-8}
-SERVER_THREADS=${SERVER_THREADS:-4}
+SERVER_THREADS=${SERVER_THREADS:-16}
 PLAIN=${PLAIN:-0}
 PIN=${PIN:-0}
 

@@ -9,12 +9,15 @@
 # Runs on, off, on, off (ROUNDS pairs) so drift from other work on the
 # machine hits both sides alike, and prints each rate and the ratio of the
 # means.  Aim: at least 0.7.  Reuses bench/api's preload and wrk scripts.
-# Environment: THREADS [2] CONNS [16] DURATION [8s] PRELOAD [2000] ROUNDS [2]
+# Environment: THREADS [2] CONNS [32] DURATION [8s] PRELOAD [2000] ROUNDS [2]
+#              SERVER_THREADS [32]  (custos serve --threads: a request waiting
+#              for its record to be durable holds a server thread, so the
+#              group-commit batch can be at most this large)
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: bash bench/audit/read.sh path/to/custos" >&2; exit 2; }
 CUSTOS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 API=$(cd "$(dirname "${BASH_SOURCE[0]}")/../api" && pwd)
-THREADS=${THREADS:-2} CONNS=${CONNS:-16} DURATION=${DURATION:-8s}
+THREADS=${THREADS:-2} CONNS=${CONNS:-32} DURATION=${DURATION:-8s} SERVER_THREADS=${SERVER_THREADS:-32}
 PRELOAD=${PRELOAD:-2000} ROUNDS=${ROUNDS:-2}
 for tool in wrk curl python3; do
 	command -v "$tool" >/dev/null || { echo "bench/audit: needs $tool" >&2; exit 1; }
@@ -33,7 +36,8 @@ export CUSTOS_PASSPHRASE
 
 start() { # [--audit-noop]
 	: >"$WORK/serve.log"
-	"$CUSTOS" serve --data "$DATA" --listen 127.0.0.1:0 "$@" 2>"$WORK/serve.log" &
+	"$CUSTOS" serve --data "$DATA" --listen 127.0.0.1:0 --threads "$SERVER_THREADS" "$@" \
+		2>"$WORK/serve.log" &
 	PID=$!
 	PORT=
 	for _ in $(seq 100); do
@@ -74,6 +78,7 @@ rate() { # -> requests/s of a read run against the running server
 }
 
 echo "custos audit benchmark: record reads (decrypt + mask + audit), wrk -t$THREADS -c$CONNS -d$DURATION,"
+echo "  serve --threads $SERVER_THREADS,"
 echo "  $PRELOAD records, $(nproc) CPUs shared by wrk and the server, HTTPS"
 on_sum=0 off_sum=0
 for i in $(seq 1 "$ROUNDS"); do

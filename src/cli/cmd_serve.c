@@ -31,7 +31,8 @@ const char cu_usage_serve[] =
 	"--plain-http is refused unless HOST is a loopback address.\n"
 	"The master key comes as for 'custos init'; a wrong one fails at once\n"
 	"with exit status 1.  SIGTERM or SIGINT let in-flight requests finish,\n"
-	"then the server exits with status 0.\n"
+	"then the server exits with status 0.  --threads (default 16) is the number\n"
+	"of requests served at once.\n"
 	"\n"
 	"POST /v1/scan uses the detectors of 'custos scan' plus the user rules in\n"
 	"DIR/dlp-rules.json when that file exists (see docs/scan.md).\n"
@@ -196,7 +197,7 @@ int cu_cmd_serve(int argc, char **argv)
 	struct cu_keyopts ko = { NULL, NULL };
 	struct cu_http_opts ho = { 0 };
 	char host[128];
-	int64_t threads = 4;
+	int64_t threads = 16; /* requests waiting on a durable audit record each hold one */
 	struct cu_keyring *kr = NULL;
 	struct cu_store *store = NULL;
 	struct cu_vault *vault = NULL;
