@@ -102,6 +102,11 @@ fi
 
 # ---- server -----------------------------------------------------------
 "$CUSTOS" init --data "$DATA" --kdf interactive --format json >"$WORK/init.json"
+# The token is made before the server starts: while it runs, the server
+# holds the operation log and CLI changes go through the API.
+BENCH_TOKEN=$("$CUSTOS" token create --data "$DATA" --name bench --format json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export BENCH_TOKEN
 serve_args=(serve --data "$DATA" --listen 127.0.0.1:0 --threads "$SERVER_THREADS")
 if [ "$PLAIN" = 1 ]; then
 	serve_args+=(--plain-http)
@@ -129,9 +134,6 @@ if [ -z "$PORT" ]; then
 fi
 BASE=$SCHEME://127.0.0.1:$PORT
 
-BENCH_TOKEN=$("$CUSTOS" token create --data "$DATA" --name bench --format json |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-export BENCH_TOKEN
 
 api() { # METHOD PATH [BODY]
 	local args=(-sS --fail-with-body "${CURL_TLS[@]}" -X "$1" -H "Authorization: Bearer $BENCH_TOKEN")
