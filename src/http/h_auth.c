@@ -4,7 +4,6 @@
 #include "crypto/crypto.h"
 #include "core/util.h"
 
-#define SESSION_COOKIE "__Host-custos_session"
 
 json_t *cu_principal_json(const struct cu_principal *p);
 
@@ -67,7 +66,7 @@ int cu_h_login(struct cu_req *r)
 
 int cu_h_logout(struct cu_req *r)
 {
-	const char *sid = cu_req_cookie(r, SESSION_COOKIE);
+	const char *sid = cu_req_cookie(r, CU_SESSION_COOKIE);
 	int rc;
 	if (strcmp(r->who.method, "session") != 0 || !sid)
 		return cu_req_error(r, CU_ERR_INVALID, NULL, "logout ends a session; revoke tokens instead");

@@ -2,7 +2,6 @@
 #include "http/routes.h"
 #include "crypto/crypto.h"
 
-#define SESSION_COOKIE "__Host-custos_session"
 
 /* Passwords and second factors change only in a login session: a bearer
  * token alone must never be able to take over its user's credentials. */
@@ -17,7 +16,7 @@ static int need_session(struct cu_req *r)
 /* After enrolment completes the session gets a new id in stage "full". */
 static int maybe_promote(struct cu_req *r, json_t *o)
 {
-	const char *sid = cu_req_cookie(r, SESSION_COOKIE);
+	const char *sid = cu_req_cookie(r, CU_SESSION_COOKIE);
 	char *nsid = NULL;
 	bool done = false;
 	int rc;

@@ -466,13 +466,22 @@ int cu_h_record_search(struct cu_req *r)
 	out = json_array();
 	json_array_foreach(ids, i, idv) {
 		struct cu_record *rec = NULL;
+		const char *rid = json_string_value(idv);
+		char *owner = NULL, subject[64];
+		json_t *related = NULL;
 		bool visible = false;
-		rc = cu_vault_record_get(r->app->vault, s->name, json_string_value(idv), &rec);
+		/* Row scope first: records out of scope are never decrypted. */
+		rc = cu_vault_record_meta(r->app->vault, s->name, rid, &owner, &related, subject,
+					  sizeof(subject));
+		if (!rc)
+			rc = cu_policy_row_visible(r->app->store, &r->grants, &r->who, owner, related,
+						   &visible);
+		cu_free(owner);
+		json_decref(related);
+		if (!rc && visible)
+			rc = cu_vault_record_get(r->app->vault, s->name, rid, &rec);
 		if (rc == CU_ERR_NOT_FOUND)
 			continue; /* deleted meanwhile */
-		if (!rc)
-			rc = cu_policy_row_visible(r->app->store, &r->grants, &r->who, rec->owner,
-						   rec->related, &visible);
 		if (rc) {
 			cu_record_free(rec);
 			rc = vault_err(r, rc, NULL);

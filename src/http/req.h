@@ -17,6 +17,8 @@
 #include "policy/policy.h"
 
 #define CU_MAX_PATH_PARAMS 4
+/* The session cookie (__Host-: Secure, no Domain, Path=/). */
+#define CU_SESSION_COOKIE "__Host-custos_session"
 
 struct MHD_Connection;
 struct cu_route;

@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define SESSION_COOKIE "__Host-custos_session"
 
 struct cu_http {
 	struct MHD_Daemon *d;
@@ -97,10 +96,10 @@ void cu_req_set_session_cookie(struct cu_req *r, const char *sid)
 	cu_buf_init(&cookie, 512);
 	if (sid) {
 		if (cu_buf_printf(&cookie, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Strict",
-				  SESSION_COOKIE, sid))
+				  CU_SESSION_COOKIE, sid))
 			abort();
 	} else if (cu_buf_printf(&cookie, "%s=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
-				 SESSION_COOKIE)) {
+				 CU_SESSION_COOKIE)) {
 		abort();
 	}
 	r->set_cookie = cu_buf_detach(&cookie, NULL);
@@ -220,7 +219,7 @@ static int authenticate(struct cu_req *r, bool *csrf_ok)
 		r->authed = true;
 		return CU_OK;
 	}
-	sid = cu_req_cookie(r, SESSION_COOKIE);
+	sid = cu_req_cookie(r, CU_SESSION_COOKIE);
 	if (!sid)
 		return cu_req_error(r, CU_ERR_AUTH, NULL,
 				    "log in first (POST /v1/login) or send a Bearer token");

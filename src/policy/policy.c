@@ -338,15 +338,3 @@ int cu_consent_list(struct cu_store *s, const char *subject, json_t **out)
 				       "WHERE subject = ?1 ORDER BY purpose", &arg, 1,
 				    collect_consent, out);
 }
-
-int cu_policy_check(const struct cu_principal *p, enum cu_action a, const char *collection,
-		    const char *field, char *why, size_t whylen)
-{
-	(void)collection;
-	(void)field;
-	(void)why;
-	(void)whylen;
-	/* Scanning text the caller sent reads no stored data: any user who
-	 * finished enrolment may do it. */
-	return a == CU_ACT_SCAN && p->user_id[0] ? CU_OK : CU_ERR_FORBIDDEN;
-}

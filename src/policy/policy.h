@@ -82,9 +82,4 @@ CU_WUR int cu_consent_set(struct cu_store *s, const char *subject, const char *p
 CU_WUR int cu_consent_has(struct cu_store *s, const char *subject, const char *purpose, bool *yes);
 CU_WUR int cu_consent_list(struct cu_store *s, const char *subject, json_t **out);
 
-/* Legacy checks for endpoints without a collection (kept small). */
-enum cu_action { CU_ACT_SCAN };
-CU_WUR int cu_policy_check(const struct cu_principal *p, enum cu_action a, const char *collection,
-			   const char *field, char *why, size_t whylen);
-
 #endif

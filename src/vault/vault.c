@@ -609,8 +609,8 @@ int cu_vault_record_update(struct cu_vault *v, const char *collection, const cha
 {
 	static const char *const keys[] = { "fields", "owner", "related", NULL };
 	const struct cu_schema *s;
-	struct cu_record *cur = NULL;
-	json_t *canon = NULL, *fields, *related, *val;
+	char subject[64], *cur_owner = NULL;
+	json_t *canon = NULL, *fields, *related, *val, *cur_related = NULL;
 	struct cu_conn *c = NULL;
 	uint8_t *dek = NULL;
 	const char *bad, *owner = NULL, *k;
@@ -633,13 +633,15 @@ int cu_vault_record_update(struct cu_vault *v, const char *collection, const cha
 	fields = json_object_get(body, "fields");
 	if (fields && (r = canonical_fields(s, fields, true, &canon, ei)))
 		return r;
-	if ((r = cu_vault_record_get(v, collection, id, &cur)))
+	/* Only the subject is needed (for its DEK): no need to decrypt. */
+	if ((r = cu_vault_record_meta(v, s->name, id, &cur_owner, &cur_related, subject,
+				      sizeof(subject))))
 		goto out;
 	relj = related ? cu_json_dump(related) : NULL;
 	dek = cu_secret_key_scratch();
 	if ((r = cu_store_acquire(v->store, &c)) || (r = cu_conn_begin(c)))
 		goto out;
-	if ((r = subject_dek(v, c, cur->subject, false, dek)))
+	if ((r = subject_dek(v, c, subject, false, dek)))
 		goto out;
 	json_object_foreach(canon, k, val) {
 		if (json_is_null(val)) {
@@ -663,7 +665,8 @@ out:
 	cu_store_release(v->store, c);
 	if (dek)
 		cu_memzero(dek, CU_KEY_BYTES);
-	cu_record_free(cur);
+	cu_free(cur_owner);
+	json_decref(cur_related);
 	json_decref(canon);
 	cu_free(relj);
 	return r;
